@@ -44,7 +44,12 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_htmx",
+    "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
     "lshub.registry",
+    "lshub.observatory",
+    "lshub.reports",
+    "lshub.sources",
+    "lshub.linkage",
     "lshub.api",
     "lshub.web",
 ]

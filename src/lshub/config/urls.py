@@ -10,6 +10,9 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("observatory/", include("lshub.observatory.urls")),
+    path("factsheet/", include("lshub.reports.urls")),
+    path("review/", include("lshub.linkage.urls")),
     path("", include("lshub.web.urls")),
     prefix_default_language=False,
 )

@@ -1,12 +1,243 @@
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+"""The registry's web pages: thin adapters over the registry services."""
 
-from lshub.registry.models import Organisation
+from __future__ import annotations
 
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from lshub.registry.choices import RELATION_INVERSE_LABELS
+from lshub.registry.models import Organisation, Relation, Specialisation
+from lshub.registry.services import directory, history
+
+from . import mapdata
+from .labels import subtype_label, type_label
+from .query import filters_only, parse
+
+@require_GET
 def home(request):
-    return HttpResponse("lshub")
+    """The ecosystem at a glance: counts by type and subtype, IRCCS in the region by area."""
+    by_type = [(value, type_label(value), n) for value, n in directory.counts_by("type")]
+    by_subtype = [(value, subtype_label(value), n) for value, n in directory.counts_by("subtype") if value]
+    seated = directory.irccs_seated_in().count()
+    irccs_total = Organisation.objects.filter(type="irccs").count()
+    by_area = directory.irccs_by_area()
+    return render(
+        request,
+        "web/home.html",
+        {
+            "total": Organisation.objects.count(),
+            "by_type": _with_share(by_type),
+            "by_subtype": by_subtype,
+            "irccs_seated": seated,
+            "irccs_seated_elsewhere": irccs_total - seated,
+            "by_area": _with_share([(s.code, s.label, n) for s, n in by_area]),
+        },
+    )
 
 
+def _with_share(rows: list[tuple[str, str, int]]) -> list[tuple[str, str, int, int]]:
+    """Append each row's length as a percentage of the largest, for drawing bars."""
+    largest = max((n for *_, n in rows), default=0) or 1
+    return [(value, label, n, round(100 * n / largest)) for value, label, n in rows]
+
+
+@require_GET
+def directory_page(request):
+    """Search and facets over the registry; a fragment for htmx, a whole page otherwise."""
+    context = {"page_sizes": (20, 50, 100)}
+    status = 200
+    try:
+        parsed = parse(request.GET)
+        result = directory.browse(parsed.query)
+    except directory.InvalidQuery as error:
+        parsed, result, status = None, None, 400
+        context["error"] = str(error)
+    if result is not None:
+        prefetch_related_objects(result.organisations, "sites", "specialisation_links__specialisation")
+        facets = _facets(result)
+        context.update(
+            result=result,
+            facets=facets,
+            chosen=_chosen(request.GET, facets),
+            typed=parsed.typed,
+            unsearchable=parsed.unsearchable,
+            filters=filters_only(request.GET).urlencode(),
+            first_number=(result.page - 1) * result.query.page_size + 1,
+            only_search=urlencode({"q": parsed.query.q}) if parsed.query.q else "",
+        )
+    else:
+        context.update(typed=request.GET.get("q", "")[:500], filters="")
+    template = "web/directory.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template = "web/_directory_body.html"
+    response = render(request, template, context, status=status)
+    # The same URL answers with a fragment or a page: caches must tell them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _facets(result: directory.DirectoryPage) -> list[dict]:
+    """Each facet with its title and options (value, label, count, checked).
+
+    A chosen value that no longer has results is kept (count 0) so it can be unticked.
+    """
+    facets = []
+    for name in directory.FACETS:
+        chosen = getattr(result.query, name)
+        options = [
+            (value, subtype_label(value) if name == "subtype" else label, n, value in chosen)
+            for value, label, n in result.facets.get(name, [])
+        ]
+        present = {value for value, *_ in options}
+        options += [(value, _label_for(name, value), 0, True) for value in chosen if value not in present]
+        facets.append({"name": name, "title": _facet_title(name), "options": options})
+    return facets
+
+
+def _label_for(name: str, value: str) -> str:
+    """The label of a facet value that has no results at the moment (so no count row)."""
+    if name == "type":
+        return type_label(value)
+    if name == "subtype":
+        return subtype_label(value)
+    if name == "ownership":
+        return _field_value("ownership", value)
+    if name == "specialisation":
+        found = Specialisation.objects.filter(code=value).first()
+        return found.label if found else value
+    return value
+
+
+def _chosen(params, facets: list[dict]) -> list[tuple[str, str, str]]:
+    """The filters in force as (facet title, value label, query string without that value)."""
+    chosen = []
+    for facet in facets:
+        for value, label, _count, checked in facet["options"]:
+            if checked:
+                remaining = filters_only(params)
+                kept = [v for v in remaining.getlist(facet["name"]) if v.strip().upper() != value.upper()]
+                remaining.setlist(facet["name"], kept)
+                chosen.append((facet["title"], label, remaining.urlencode()))
+    return chosen
+
+
+def _facet_title(name: str) -> str:
+    return {
+        "type": _("Type"),
+        "subtype": _("Subtype"),
+        "province": _("Province"),
+        "specialisation": _("Specialisation"),
+        "ownership": _("Ownership"),
+    }[name]
+
+
+@require_GET
 def organisation(request, slug):
-    return HttpResponse(get_object_or_404(Organisation, slug=slug).name)
+    """Everything the registry holds on one organisation, with its sources and history."""
+    org = get_object_or_404(Organisation, slug=slug)
+    language = get_language()
+    own_description = org.description_it if language == "it" else org.description_en
+    sites = list(org.sites.all())
+    return render(
+        request,
+        "web/organisation.html",
+        {
+            "org": org,
+            "type_label": type_label(org.type),
+            "subtype_label": subtype_label(org.subtype) if org.subtype else "",
+            "description_fallback": bool(org.description) and not own_description,
+            "aliases": org.aliases.all(),
+            "identifiers": org.identifiers.all(),
+            "specialisations": org.specialisation_links.select_related("specialisation").order_by(
+                "-recognised", "specialisation__kind", "specialisation__label_en"
+            ),
+            "relations": _relations(org),
+            "sites": sites,
+            "markers": mapdata.site_markers(sites),
+            "tile_url": settings.LSHUB_TILE_URL,
+            "sources": org.source_links.select_related("source").order_by("field", "source__url"),
+            "changes": _history_rows(history.changes(org)),
+        },
+    )
+
+
+def _relations(org: Organisation) -> list[dict]:
+    """Relations read from this organisation's side: 'part of X' and 'includes Y'."""
+    rows = []
+    for relation in Relation.objects.filter(subject=org).select_related("object", "source"):
+        rows.append({"label": relation.get_kind_display(), "other": relation.object, "relation": relation})
+    for relation in Relation.objects.filter(object=org).select_related("subject", "source"):
+        rows.append({"label": RELATION_INVERSE_LABELS[relation.kind], "other": relation.subject, "relation": relation})
+    return sorted(rows, key=lambda row: (str(row["label"]), row["other"].name))
+
+
+def _history_rows(changes: list[history.Change]) -> list[dict]:
+    """History steps with readable field names and values (choice labels, not codes)."""
+    rows = []
+    for change in changes:
+        fields = [(_field_label(name), _field_value(name, old), _field_value(name, new)) for name, old, new in change.fields]
+        rows.append({"change": change, "fields": fields})
+    return rows
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Organisation._meta.get_field(name).verbose_name)
+    except Exception:  # a field since removed from the model still has a history
+        return name
+
+
+def _field_value(name: str, value):
+    if value in (None, ""):
+        return None
+    if name == "type":
+        return type_label(value)
+    if name == "subtype":
+        return subtype_label(value)
+    if name == "ownership":
+        return dict(Organisation._meta.get_field("ownership").choices).get(value, value)
+    return value
+
+
+@require_POST
+def revert(request, slug, history_id):
+    """Staff put an organisation back to an earlier version; the revert is itself recorded."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.is_staff:
+        raise PermissionDenied(_("Only staff can revert changes."))
+    org = get_object_or_404(Organisation, slug=slug)
+    try:
+        history.revert(org, history_id, user=request.user)
+    except history.CannotRevert:
+        raise Http404(_("This version does not belong to this organisation.")) from None
+    messages.success(request, _("The organisation was reverted. The revert is recorded in its history."))
+    return redirect(org.get_absolute_url() + "#history")
+
+
+@require_GET
+def map_page(request):
+    """Organisations with coordinates on a map; the directory's filters apply."""
+    context = {"tile_url": settings.LSHUB_TILE_URL, "filters": filters_only(request.GET).urlencode()}
+    status = 200
+    try:
+        parsed = parse(request.GET)
+        parsed.query.validate()
+    except directory.InvalidQuery as error:
+        context["error"] = str(error)
+        status = 400
+    else:
+        organisations = directory.filtered(parsed.query)
+        context.update(mapdata.for_organisations(organisations), unsearchable=parsed.unsearchable)
+    return render(request, "web/map.html", context, status=status)

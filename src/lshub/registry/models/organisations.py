@@ -32,6 +32,8 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # The directory's unsearched pages are sorted by name: an index makes page 1 instant.
+        indexes = [models.Index(fields=["name"], name="registry_organisation_name")]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 
@@ -90,6 +92,8 @@ class Site(models.Model):
 
     class Meta:
         ordering = ["-is_headquarters", "comune"]
+        # Covers the province facet (organisations per province) and the province filter.
+        indexes = [models.Index(fields=["province", "organisation"], name="registry_site_province_org")]
 
     def __str__(self):
         return f"{self.comune} ({self.province})" if self.province else self.comune

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 
 from ..choices import OrganisationType, Ownership
-from ..models import Organisation, Site, Specialisation
+from ..models import Organisation, OrganisationSpecialisation, Site, Specialisation
 from . import search
 from .geo import provinces
 
@@ -81,8 +81,11 @@ def _apply_filter(queryset: QuerySet, name: str, values: list[str]) -> QuerySet:
         sites = Site.objects.filter(province__in=[v.upper() for v in values])
         return queryset.filter(id__in=sites.values("organisation_id"))
     if name == "specialisation":
+        # A subquery rather than a join: no duplicate rows, so no DISTINCT over whole rows,
+        # and the result can be grouped directly for the facet counts.
         codes = specialisation_codes_with_descendants(values)
-        return queryset.filter(specialisation_links__specialisation__code__in=codes).distinct()
+        links = OrganisationSpecialisation.objects.filter(specialisation__code__in=codes)
+        return queryset.filter(id__in=links.values("organisation_id"))
     return queryset.filter(**{f"{name}__in": values})
 
 
@@ -104,32 +107,55 @@ def facet_counts(query: DirectoryQuery) -> dict[str, list[tuple[str, str, int]]]
     the same facet (type=irccs, then also hospital) shows what it would add.
     """
     facets = {}
+    searching = bool(query.q.strip())
+    shared = [name for name in ORGANISATION_COLUMNS if name not in query.filters]
+    if searching and len(shared) > 1:
+        # Unfiltered facets all count the same result set: one pass over the search matches
+        # for all the organisation columns instead of one each (each pass re-runs the search).
+        facets.update(_count_columns(shared, filtered(query)))
     for name in FACETS:
-        ids = filtered(query, exclude=name).values("id")
-        facets[name] = _count(name, Organisation.objects.filter(id__in=ids))
-    return facets
+        if name not in facets:
+            whole_registry = not searching and not any(n != name for n in query.filters)
+            facets[name] = _count(name, None if whole_registry else filtered(query, exclude=name))
+    return {name: facets[name] for name in FACETS}
 
 
-def _count(name: str, queryset: QuerySet) -> list[tuple[str, str, int]]:
+ORGANISATION_COLUMNS = ("type", "subtype", "ownership")
+
+
+def _count(name: str, queryset: QuerySet | None) -> list[tuple[str, str, int]]:
+    """Counts of one facet over `queryset` (None: the whole registry, with no subquery)."""
     if name == "province":
-        rows = (
-            Site.objects.filter(organisation__in=queryset)
-            .exclude(province="")
-            .values("province")
-            .annotate(n=Count("organisation", distinct=True))
-        )
+        sites = Site.objects.all() if queryset is None else Site.objects.filter(organisation__in=queryset)
+        rows = sites.exclude(province="").values("province").annotate(n=Count("organisation", distinct=True))
         counted = [(r["province"], r["province"], r["n"]) for r in rows]
     elif name == "specialisation":
-        rows = (
-            Specialisation.objects.filter(organisation_links__organisation__in=queryset)
-            .annotate(n=Count("organisation_links__organisation", distinct=True))
-        )
-        counted = [(s.code, s.label, s.n) for s in rows]
+        links = OrganisationSpecialisation.objects.all()
+        if queryset is not None:
+            links = links.filter(organisation__in=queryset)
+        # One link per (organisation, specialisation) by constraint: counting links counts organisations.
+        rows = links.values("specialisation_id").annotate(n=Count("id")).order_by()
+        labels = Specialisation.objects.in_bulk([r["specialisation_id"] for r in rows])
+        counted = [(labels[r["specialisation_id"]].code, labels[r["specialisation_id"]].label, r["n"]) for r in rows]
     else:
-        rows = queryset.exclude(**{name: ""}).values(name).annotate(n=Count("id"))
-        labels = _labels(name)
-        counted = [(r[name], labels.get(r[name], r[name].replace("_", " ")), r["n"]) for r in rows]
+        queryset = Organisation.objects.all() if queryset is None else queryset
+        return _count_columns([name], queryset)[name]
     return sorted(counted, key=lambda item: (-item[2], item[1]))
+
+
+def _count_columns(names: list[str], queryset: QuerySet) -> dict[str, list[tuple[str, str, int]]]:
+    """Counts of several organisation columns from one GROUP BY over all of them."""
+    totals: dict[str, dict[str, int]] = {name: {} for name in names}
+    for row in queryset.values(*names).annotate(n=Count("id")).order_by():
+        for name in names:
+            if row[name]:
+                totals[name][row[name]] = totals[name].get(row[name], 0) + row["n"]
+    result = {}
+    for name in names:
+        labels = _labels(name)
+        counted = [(value, labels.get(value, value.replace("_", " ")), n) for value, n in totals[name].items()]
+        result[name] = sorted(counted, key=lambda item: (-item[2], item[1]))
+    return result
 
 
 def _labels(name: str) -> dict[str, str]:
@@ -188,3 +214,12 @@ def irccs_by_area(region: str = DEFAULT_REGION) -> list[tuple[Specialisation, in
         .order_by("-n", "label_en")
     )
     return [(s, s.n) for s in rows]
+
+
+def irccs_recognised_for(area_code: str, region: str = DEFAULT_REGION) -> QuerySet:
+    """The IRCCS seated in the region that irccs_by_area counts for one area (for citing them)."""
+    return (
+        irccs_seated_in(region)
+        .filter(specialisation_links__specialisation__code=area_code, specialisation_links__recognised=True)
+        .distinct()
+    )

@@ -116,6 +116,17 @@ def find_comune(name: str, province: str = "") -> Comune:
     return candidates[0]
 
 
+def comuni_named(name: str) -> list[Comune]:
+    """Every comune called `name` (accents and case ignored); several may share a name."""
+    return list(_comuni().get(fold(name), []))
+
+
+def comuni_in(nuts2: str) -> list[Comune]:
+    """Every comune of a NUTS 2 region (ITC4 is Lombardy), sorted by ISTAT code."""
+    found = [c for comuni in _comuni().values() for c in comuni if c.nuts2 == nuts2]
+    return sorted(found, key=lambda c: c.istat_code)
+
+
 @cache
 def provinces() -> dict[str, str]:
     """Province sigla → region name, for validating province filters."""

@@ -6,6 +6,7 @@ import contextlib
 import threading
 from collections.abc import Iterable, Iterator
 
+from django.db import transaction
 from django.utils import translation
 
 from ..choices import OrganisationType
@@ -44,12 +45,32 @@ def index(organisation_ids: Iterable[int]) -> None:
         SearchEntry.objects.update_or_create(organisation=organisation, defaults={"names": names, "body": body})
 
 
+def index_bulk(organisation_ids: Iterable[int], batch_size: int = 1000) -> int:
+    """Rebuild many entries at once: one delete and one multi-row insert per batch.
+
+    The same documents as `index`, for loads of thousands of organisations made with
+    bulk_create (which sends no signals); row-by-row upserts would take minutes there.
+    Returns how many organisations were indexed.
+    """
+    ids = list(organisation_ids)
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start : start + batch_size]
+        organisations = Organisation.objects.filter(id__in=batch).prefetch_related(
+            "aliases", "sites", "specialisation_links__specialisation"
+        )
+        entries = []
+        for organisation in organisations:
+            names, body = document(organisation)
+            entries.append(SearchEntry(organisation=organisation, names=names, body=body))
+        with transaction.atomic():
+            SearchEntry.objects.filter(organisation_id__in=batch).delete()
+            SearchEntry.objects.bulk_create(entries)
+    return len(ids)
+
+
 def rebuild() -> int:
     """Reindex every organisation; returns how many."""
-    ids = list(Organisation.objects.values_list("id", flat=True))
-    for start in range(0, len(ids), 500):
-        index(ids[start : start + 500])
-    return len(ids)
+    return index_bulk(Organisation.objects.values_list("id", flat=True))
 
 
 @contextlib.contextmanager

@@ -1,0 +1,1 @@
+"""Entity resolution: records from sources resolved onto the registry's organisations."""

@@ -1,0 +1,275 @@
+"""Rows to compare: the registry's organisations and the candidates, one row per name form.
+
+A record (an organisation, or a candidate from a source) has several names: its official
+name, short name, translations, aliases, and the parts of a composite name. Each becomes
+one row, once as written and once with the record's city added, so that
+"Istituto Nazionale Tumori" in Milano compares equal to "INT Milano" and "University of
+Pavia" equal to "Università degli Studi di Pavia" whether or not the city was given apart.
+The model compares rows; the resolver keeps, for each record pair, the best row pair.
+
+Rows are plain dicts with list-valued columns, ready for a DataFrame in any backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from lshub.registry.services import geo
+
+from . import normalise as norm
+
+# Registry types, and the types sources use (ROR's in particular), as kinds of body.
+TYPE_KINDS = {
+    "irccs": {"hospital"},
+    "hospital": {"hospital"},
+    "health_authority": {"health_authority"},
+    "university": {"university"},
+    "company": {"company"},
+    "foundation": {"foundation"},
+    "association": {"association"},
+    "cluster": {"association"},
+    "public_body": {"public"},
+    "research_centre": set(),
+    # ROR types
+    "education": {"university"},
+    "healthcare": {"hospital"},
+    "government": {"public"},
+}
+
+COLUMNS = (
+    "unique_id",
+    "record_id",
+    "variant",
+    "key",
+    "core",
+    "core_key",
+    "strong",
+    "strong_key",
+    "acronyms",
+    "kinds",
+    "not_kinds",
+    "cities",
+    "provinces",
+    "regions",
+    "country",
+    "domain",
+    "blocking",
+)
+
+
+@lru_cache(maxsize=4096)
+def comune(place: str) -> geo.Comune | None:
+    """The Italian comune of this (folded) name, or None when unknown or ambiguous."""
+    try:
+        return geo.find_comune(place)
+    except geo.UnknownComune:
+        return None
+
+
+def is_city(place: str) -> bool:
+    return place in norm.EXONYMS.values() or comune(place) is not None
+
+
+def _or_none(values: Iterable[str]) -> list[str] | None:
+    """Sorted distinct values, or None: the model reads a missing list as 'unknown'."""
+    found = sorted({v for v in values if v})
+    return found or None
+
+
+def _words_of(places: Iterable[str]) -> set[str]:
+    return set().union(*(norm.city_words(place) for place in places if place))
+
+
+def name_rows(record_id: str, names: Iterable[str], context: dict, hints: Iterable[str] = ()) -> list[dict]:
+    """One row per distinct name form of a record; `context` holds the record-level columns.
+
+    `hints` are places the names may end with (not known to be the record's city): the
+    names are also read without them.
+    """
+    rows, seen = [], set()
+    own = _words_of(context["cities"] or [])
+    strip = own | _words_of(hints)
+    forms = []
+    for text in names:
+        whole, *parts = norm.variants(text)
+        forms.append(("whole", whole))
+        forms += [("part", p) for p in parts if _names_something(norm.name(p), own)]
+    # Whole names first: when a part of one name equals another name, it is that name.
+    forms.sort(key=lambda item: item[0] != "whole")
+    for form, variant in forms:
+        for index, parsed in enumerate(_with_and_without(variant, strip)):
+            if index:
+                form = "without place"
+            if parsed.is_empty or parsed.key in seen:
+                continue
+            seen.add(parsed.key)
+            rows.append(
+                {
+                    "unique_id": f"{record_id}:{len(rows)}",
+                    "record_id": record_id,
+                    "variant": parsed.raw,
+                    "key": parsed.key,
+                    "core": list(parsed.core),
+                    "core_key": " ".join(parsed.core),
+                    "strong": list(parsed.strong) or None,
+                    "strong_key": " ".join(parsed.strong) or None,
+                    **context,
+                    "blocking": blocking_tokens(parsed, strip),
+                    "form": form,
+                }
+            )
+    return rows
+
+
+def _names_something(parsed: norm.Name, own_city: set[str]) -> bool:
+    """Whether a part of a name names a body by itself.
+
+    "ASST di Lecco" does (a kind of body and a place); "(sede di Milano)" and "University"
+    do not.
+    """
+    distinctive = set(parsed.strong) - norm.KIND_TOKENS
+    return bool(distinctive - own_city) or bool(parsed.kinds and distinctive)
+
+
+def _with_and_without(text: str, place_words: set[str]) -> list[norm.Name]:
+    """The name as written, and without the words of its place.
+
+    "Istituto Nazionale Tumori Milano" in Milano is also "Istituto Nazionale Tumori";
+    "University of Pavia" with no city given keeps its Pavia, and meets the registry's
+    "Università degli Studi di Pavia" as written.
+    """
+    parsed = norm.name(text)
+    if not place_words & set(parsed.key.split()):
+        return [parsed]
+    stripped = norm.without_words(parsed, place_words)
+    # "Politecnico di Milano" without Milano says only what kind of body it is.
+    if not set(stripped.strong) - norm.KIND_TOKENS:
+        return [parsed]
+    return [parsed, stripped]
+
+
+def blocking_tokens(parsed: norm.Name, place_words: set[str]) -> list[str] | None:
+    """The words pairs are blocked on: distinctive words, the record's place left out.
+
+    With the city in, every Milan candidate would be compared with every Milan row of the
+    registry; without it, only with the rows sharing a word of the name.
+    """
+    words = list(parsed.strong or parsed.core)
+    return [t for t in words if t not in place_words] or words or None
+
+
+def _context(acronyms, kinds, cities, provinces, regions, country, domain) -> dict:
+    kinds = frozenset(kinds)
+    return {
+        "acronyms": _or_none(acronyms),
+        "kinds": _or_none(kinds),
+        "not_kinds": _or_none(norm.excluded_kinds(kinds)),
+        "cities": _or_none(cities),
+        "provinces": _or_none(provinces),
+        "regions": _or_none(regions),
+        "country": country or None,
+        "domain": domain or None,
+    }
+
+
+def _names_kinds_acronyms(names: list[str]) -> tuple[set[str], set[str]]:
+    kinds, acronyms = set(), set()
+    for text in names:
+        parsed = norm.name(text)
+        kinds |= parsed.kinds
+        acronyms |= parsed.acronyms
+    return kinds, acronyms
+
+
+def organisation_names(org) -> list[str]:
+    """Every name the registry knows for an organisation (aliases must be prefetched)."""
+    names = [org.name, org.short_name, org.name_en, org.name_it]
+    names += [alias.name for alias in org.aliases.all()]
+    return [n for n in dict.fromkeys(names) if n and n.strip()]
+
+
+def organisation_rows(org) -> list[dict]:
+    """The rows of one registry organisation (aliases and sites prefetched)."""
+    names = organisation_names(org)
+    kinds, acronyms = _names_kinds_acronyms(names)
+    kinds |= TYPE_KINDS.get(org.type, set())
+    acronyms |= {
+        alias.name.upper() for alias in org.aliases.all() if alias.kind == "acronym" and len(alias.name) <= 10
+    }
+    if org.short_name and norm.acronyms_in(org.short_name) == {org.short_name.strip()}:
+        acronyms.add(org.short_name.strip())
+    acronyms = {a for a in acronyms if len(a) >= 3}
+    sites = list(org.sites.all())
+    context = _context(
+        acronyms=acronyms,
+        kinds=kinds,
+        cities=[norm.city(site.comune) for site in sites],
+        provinces=[site.province for site in sites],
+        regions=[site.nuts2 for site in sites],
+        country="IT",
+        domain=norm.domain(org.website),
+    )
+    return name_rows(f"o{org.pk}", names, context)
+
+
+def registry_rows(organisations) -> list[dict]:
+    """Every organisation's rows, less the derived forms that are another's whole name.
+
+    "Human Technopole - Centre for Genomics" has the part "Human Technopole", which is
+    the whole name of another organisation: that part names the other one, not this.
+    Likewise "Bracco Cesano" without its place is "Bracco", which is another's name.
+    """
+    rows = []
+    for org in organisations.prefetch_related("aliases", "sites"):
+        rows.extend(organisation_rows(org))
+    owners: dict[str, set[str]] = {}
+    for row in rows:
+        if row["form"] == "whole":
+            owners.setdefault(row["core_key"], set()).add(row["record_id"])
+    return [
+        row
+        for row in rows
+        if row["form"] == "whole" or not owners.get(row["core_key"], set()) - {row["record_id"]}
+    ]
+
+
+def candidate_place(candidate: dict) -> tuple[str, str, str]:
+    """(name, city, hint): the stated city, or one after a last comma of the name; and
+    the place the name may end with ("INT Milano"), as a hint only."""
+    name = norm.clean(candidate.get("name"))
+    place = norm.city(candidate.get("city"))
+    if not place:
+        name, place = norm.split_trailing_city(name, is_city)
+    hint = "" if place else norm.trailing_place(name, is_city)
+    return name, place, hint
+
+
+def candidate_rows(record_id: str, candidate: dict) -> list[dict]:
+    """The rows of one candidate (the shape sources stage: name, aliases, city, …)."""
+    name, place, hint = candidate_place(candidate)
+    names = [name] + [norm.clean(a) for a in candidate.get("aliases") or []]
+    kinds, acronyms = _names_kinds_acronyms(names)
+    for kind in candidate.get("types") or []:
+        kinds |= TYPE_KINDS.get(str(kind).lower(), set())
+    acronyms |= {norm.clean(a).upper() for a in candidate.get("acronyms") or [] if a and 3 <= len(a) <= 10}
+    country = norm.country(candidate.get("country"))
+    province = norm.clean(candidate.get("province")).upper()[:2]
+    region = ""
+    if place and country in ("", "IT"):
+        found = comune(place)
+        if found and (not province or province == found.province):
+            province, region = found.province, found.nuts2
+    context = _context(
+        acronyms=acronyms,
+        kinds=kinds,
+        cities=[place],
+        provinces=[province],
+        regions=[region],
+        country=country,
+        domain=norm.domain(candidate.get("website")),
+    )
+    # Acronyms the source states are names too; those only spotted in the text are not
+    # ("… di IFOM - …" is not IFOM).
+    stated = [norm.clean(a) for a in candidate.get("acronyms") or [] if a]
+    return name_rows(record_id, names + stated, context, hints=[hint])

@@ -1,0 +1,501 @@
+"""Organisation names, places and countries reduced to forms that can be compared.
+
+The same hospital is written "Fondazione IRCCS Istituto Nazionale dei Tumori",
+"Istituto Nazionale Tumori, Milano", "National Cancer Institute, Milan" and "INT". This
+module turns each of those into:
+
+- `key`: every meaningful word, translated to one canonical form (Italian and English
+  variants of a word map to the same token, legal forms and stop words dropped);
+- `core`: the key's distinctive words — without the words that only say what *kind*
+  of body it is (Fondazione, IRCCS, Istituto, Ospedale, Azienda, ASST…);
+- `strong`: the core without descriptive words (research, clinical, centre…);
+- `kinds`: what the words say about the kind of body (hospital, university, company…);
+- `acronyms`: upper-case abbreviations written in the name (INT, IEO, CNAO).
+
+Everything here is pure and deterministic: no database, no randomness.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from lshub.registry.services.text import STOP_WORDS
+from lshub.registry.services.text import normalise as fold
+
+# Names longer than this are cut: nothing in a real organisation name needs more, and
+# the comparisons cost grows with the length.
+MAX_NAME_CHARS = 300
+
+_EXTRA_STOP_WORDS = frozenset(
+    "dell dall nell sull all degli dei delle sul sulla sui sugli sulle nei negli nelle col coi "
+    "the de des du der die das und fur von van at "
+    "sede presso via".split()
+)
+STOP = STOP_WORDS | _EXTRA_STOP_WORDS
+
+# Canonical token -> the spellings that mean it, in Italian, English and a few other
+# languages seen in registries. Matching happens on the canonical token.
+_SYNONYMS = {
+    "univ": "universita university universitat universite universidad universidade univ uni ateneo",
+    "politecnico": "politecnico polytechnic polytechnical politecnica polytechnique",
+    "istituto": "istituto istituti institute institutes instituto institut institution ist",
+    "ospedale": "ospedale ospedali hospital hospitals hopital krankenhaus nosocomio osp",
+    "ospedaliero": "ospedaliera ospedaliero ospedaliere ospedalieri",
+    "fondazione": "fondazione foundation fondation stiftung fundacion fond",
+    "irccs": "irccs ircss",
+    "azienda": "azienda aziende az",
+    "centro": "centro center centre centri centers centres",
+    "ricerca": "ricerca ricerche research researches",
+    "nazionale": "nazionale national nazionali",
+    "europeo": "europeo europea european europei europee",
+    "italiano": "italiano italiana italian italiani italiane",
+    "internazionale": "internazionale international",
+    "regionale": "regionale regional",
+    "oncologia": "oncologia oncology oncologico oncologica oncological oncologici oncologiche",
+    "cancer": "cancro cancer tumori tumore tumor tumors tumour tumours",
+    "farmacologia": "farmacologia pharmacology pharmacological farmacologiche farmacologico farmacologica",
+    "farmaceutico": "farmaceutici farmaceutica farmaceutico pharmaceuticals pharmaceutical pharma farma",
+    "associazione": "associazione association associazioni associations",
+    "societa": "societa society societies",
+    "clinico": "clinico clinica clinici cliniche clinical clinic clinics",
+    "neurologico": "neurologico neurologica neurological neurology neurologia",
+    "neuroscienze": "neuroscienze neuroscience neurosciences",
+    "ortopedico": "ortopedico ortopedica orthopaedic orthopedic orthopaedics orthopedics",
+    "cardiologico": "cardiologico cardiologica cardiology cardiological cardiologia",
+    "adroterapia": "adroterapia hadrontherapy hadron",
+    "molecolare": "molecolare molecular",
+    "genetica": "genetica genetics genetic",
+    "medicina": "medicina medicine medical medico medica",
+    "biomedico": "biomedica biomedico biomedical biomediche",
+    "scienze": "scienze scienza science sciences",
+    "tecnologia": "tecnologia tecnologie technology technologies tecnologico",
+    "terapia": "terapia therapy therapies",
+    "gene": "gene genica genico",
+    "salute": "salute health",
+    "laboratorio": "laboratorio laboratori laboratory laboratories lab labs",
+    "group": "group gruppo groupe",
+    "studi": "studi studies",
+    "universitario": "universitario universitaria universitarie universitari",
+    "policlinico": "policlinico polyclinic policlinic",
+    "san": "san santo santa s st saint sant",
+    "santi": "santi ss",
+    "presidio": "presidio po",
+    "spedali": "spedali",
+    "auxologico": "auxologico auxological",
+    "societario": "socio",
+    "sanitario": "sanitaria sanitario sanitarie",
+    "territoriale": "territoriale",
+    "regione": "regione region",
+    "scuola": "scuola school ecole escuela",
+    # Regions and saints, as written in English names of Italian bodies.
+    "lombardia": "lombardia lombardy lombardie lombardei",
+    "piemonte": "piemonte piedmont",
+    "toscana": "toscana tuscany",
+    "giovanni": "giovanni john",
+    "dio": "dio god",
+    "maria": "maria mary",
+    "giuseppe": "giuseppe joseph",
+    "pietro": "pietro peter",
+    "paolo": "paolo paul",
+    "carlo": "carlo charles",
+}
+CANONICAL = {form: canon for canon, forms in _SYNONYMS.items() for form in forms.split()}
+
+# Words that only say what kind of body this is: kept in `key`, left out of `core`.
+GENERIC = frozenset(
+    """
+    fondazione irccs istituto ospedale ospedaliero azienda studi societario sanitario territoriale
+    asst ats asl ausl usl ulss ao aou aso presidio cnr stabilimento sezione
+    """.split()
+)
+
+# Descriptive words: left out of `strong`, so that "Humanitas" ~ "Humanitas Research Hospital".
+DESCRIPTIVE = frozenset("ricerca clinico centro scientifico medicina salute group".split())
+
+# Legal forms, written as folded token sequences (dots and spaces removed first).
+LEGAL_FORMS = frozenset(
+    """
+    spa srl srls scarl scrl scpa sas snc sapa ss onlus ets odv aps ltd limited inc incorporated
+    gmbh ag sa sarl bv nv plc llc corp corporation sb geie
+    """.split()
+) - {"ss"}
+# Phrases that translate as one word.
+_PHRASES = {
+    "polytechnic university": "politecnico",
+    "university of technology": "politecnico",
+    "technical university": "politecnico",
+    "research hospital": "ospedale ricerca",
+    "cancer institute": "istituto cancer",
+}
+
+_LEGAL_PHRASES = (
+    "societa per azioni",
+    "societa a responsabilita limitata",
+    "societa consortile a responsabilita limitata",
+    "societa benefit",
+    "a socio unico",
+    "socio unico",
+    "in liquidazione",
+    "istituto di ricovero e cura a carattere scientifico",
+    "ricovero e cura a carattere scientifico",
+    "soggetta all attivita di direzione e coordinamento",
+)
+
+# Country names written after a name: "Roche (Italy)", "Novartis Italia".
+COUNTRY_WORDS = frozenset("italy italia italie italien".split())
+
+# What each word says about the kind of body.
+KIND_WORDS = {
+    "hospital": "ospedale ospedaliero policlinico irccs asst ao aou aso presidio spedali clinico",
+    "health_authority": "ats asl ausl usl ulss",
+    "university": "univ politecnico",
+    "foundation": "fondazione",
+    "company": " ".join(sorted(LEGAL_FORMS - {"onlus", "ets", "odv", "aps", "geie"})),
+    "association": "associazione societa federazione federation confindustria cluster",
+    "public": "regione comune provincia ministero ministry agenzia agency camera",
+}
+_KIND_OF_WORD = {word: kind for kind, words in KIND_WORDS.items() for word in words.split()}
+KIND_TOKENS = frozenset(_KIND_OF_WORD)
+
+# Filler words of official names, dropped like stop words ("Università degli Studi di").
+FILLER = frozenset("studi".split())
+
+# Pairs of kinds that cannot both describe one body: a university is not its hospital,
+# a foundation is not the company of the same family, a health authority is not a hospital.
+INCOMPATIBLE_KINDS = {
+    frozenset(pair)
+    for pair in (
+        ("university", "hospital"),
+        ("university", "company"),
+        ("foundation", "company"),
+        ("health_authority", "hospital"),
+        ("association", "company"),
+        ("association", "hospital"),
+        ("association", "university"),
+    )
+}
+
+# Acronyms that name a kind of body or a legal form, not one organisation.
+GENERIC_ACRONYMS = frozenset(
+    """
+    IRCCS IRCSS ASST ATS ASL AUSL USL ULSS AO AOU ASO ASP PO UO SC SS OSP SPA SRL ETS ONLUS SCARL
+    CNR USA UK EU IT MD PHD DR GEIE SB SAS SNC SA AG GMBH LTD INC LLC SRLS ODV APS ITALY ITALIA
+    """.split()
+)
+_ROMAN = re.compile(r"^[IVXLCDM]+$")
+# Two letters are too few to tell bodies apart (SR, HT, FB): an acronym has three to six.
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{2,5}$")
+
+# City names in other languages -> the Italian comune name (folded).
+EXONYMS = {
+    "milan": "milano",
+    "mailand": "milano",
+    "milano": "milano",
+    "rome": "roma",
+    "rom": "roma",
+    "naples": "napoli",
+    "neapel": "napoli",
+    "turin": "torino",
+    "turim": "torino",
+    "florence": "firenze",
+    "florenz": "firenze",
+    "genoa": "genova",
+    "genua": "genova",
+    "genes": "genova",
+    "venice": "venezia",
+    "venedig": "venezia",
+    "padua": "padova",
+    "padoue": "padova",
+    "mantua": "mantova",
+    "mantoue": "mantova",
+    "pavie": "pavia",
+    "bergame": "bergamo",
+    "cremone": "cremona",
+    "leghorn": "livorno",
+    "syracuse": "siracusa",
+    "bozen": "bolzano",
+    "trient": "trento",
+    "sienne": "siena",
+    "brixen": "bressanone",
+}
+
+COUNTRIES = {
+    "italy": "IT", "italia": "IT", "it": "IT", "ita": "IT", "italie": "IT", "italien": "IT",
+    "united states": "US", "usa": "US", "us": "US", "united states of america": "US",
+    "spain": "ES", "espana": "ES", "france": "FR", "germany": "DE", "deutschland": "DE",
+    "switzerland": "CH", "schweiz": "CH", "suisse": "CH", "svizzera": "CH",
+    "united kingdom": "GB", "uk": "GB", "great britain": "GB", "england": "GB",
+    "canada": "CA", "austria": "AT", "belgium": "BE", "netherlands": "NL", "lithuania": "LT",
+    "portugal": "PT", "mexico": "MX", "san marino": "SM", "vatican city": "VA", "holy see": "VA",
+}
+
+
+@dataclass(frozen=True)
+class Name:
+    """One name, in the forms the comparisons use."""
+
+    raw: str
+    key: str
+    core: tuple[str, ...]
+    strong: tuple[str, ...]
+    kinds: frozenset[str] = field(default_factory=frozenset)
+    acronyms: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.core
+
+
+def clean(text: str | None) -> str:
+    """The text as one line, without control characters, cut to a sane length."""
+    text = unicodedata.normalize("NFC", str(text or ""))
+    text = "".join(c if c.isprintable() else " " for c in text)
+    return " ".join(text.split())[:MAX_NAME_CHARS]
+
+
+def _join_initials(tokens: list[str]) -> list[str]:
+    """Runs of single letters become one token: "s p a" -> "spa", "a o u" -> "aou".
+
+    A lone letter stays (it is usually "S." for San, or an initial like "B. Braun").
+    """
+    out: list[str] = []
+    run: list[str] = []
+    for token in tokens + [""]:
+        if len(token) == 1 and token.isalpha():
+            run.append(token)
+            continue
+        if len(run) > 1:
+            out.append("".join(run))
+        else:
+            out.extend(run)
+        run = []
+        if token:
+            out.append(token)
+    return out
+
+
+def _stem(token: str) -> str:
+    """A light stem so that Italian gender and number endings agree (europeo ~ europea)."""
+    if len(token) >= 6 and token.isalpha() and token[-1] in "aeio":
+        return token[:-1]
+    return token
+
+
+def canonical(token: str) -> str:
+    if token in CANONICAL:
+        return CANONICAL[token]
+    if token in EXONYMS:
+        return EXONYMS[token]
+    return _stem(token)
+
+
+def _remove_phrases(folded: str) -> tuple[str, bool]:
+    """The text without legal phrases, and whether one of them says 'company'."""
+    padded, company = f" {folded} ", False
+    for phrase, replacement in _PHRASES.items():
+        padded = padded.replace(f" {phrase} ", f" {replacement} ")
+    for phrase in _LEGAL_PHRASES:
+        if f" {phrase} " in padded:
+            padded = padded.replace(f" {phrase} ", " ")
+            company = company or phrase.startswith(("societa", "a socio", "socio"))
+    return padded.strip(), company
+
+
+def acronyms_in(text: str) -> frozenset[str]:
+    """Upper-case abbreviations written in a name: "INT Milano" -> {"INT"}.
+
+    A name written wholly in capitals says nothing about which words are acronyms, so only
+    a one-word name counts then.
+    """
+    plain = unicodedata.normalize("NFKD", text)
+    words = re.findall(r"[A-Za-z0-9&]+", plain)
+    if not words:
+        return frozenset()
+    all_caps = all(not w.isalpha() or w.isupper() for w in words)
+    if all_caps and len(words) > 1:
+        return frozenset()
+    # In a long name, an acronym in the middle usually names another body ("… under the
+    # direction of IFOM - …"): only the first word, a bracketed one, or any in a short
+    # name counts.
+    bracketed = set(re.findall(r"[A-Za-z0-9&]+", " ".join(_PARENS.findall(plain))))
+    short = len(words) <= 4
+    return frozenset(
+        w
+        for index, w in enumerate(words)
+        if (short or index == 0 or w in bracketed)
+        and _ACRONYM.match(w)
+        and w not in GENERIC_ACRONYMS
+        and not _ROMAN.match(w)
+        and not w.isdigit()
+    )
+
+
+def kinds_of(tokens: list[str]) -> frozenset[str]:
+    return frozenset(_KIND_OF_WORD[t] for t in tokens if t in _KIND_OF_WORD)
+
+
+def excluded_kinds(kinds: frozenset[str]) -> frozenset[str]:
+    """The kinds a body of these kinds cannot also be."""
+    excluded = set()
+    for pair in INCOMPATIBLE_KINDS:
+        for kind in kinds:
+            if kind in pair:
+                excluded |= pair - {kind}
+    return frozenset(excluded - kinds)
+
+
+@lru_cache(maxsize=65536)
+def name(text: str) -> Name:
+    """Reduce one organisation name to its comparable forms."""
+    raw = clean(text)
+    folded = fold(raw)
+    tokens = _join_initials(folded.split())
+    folded, company = _remove_phrases(" ".join(tokens))
+    words = folded.split()
+    kinds = kinds_of(words) | ({"company"} if company else set())
+    words = [t for t in words if t not in LEGAL_FORMS and t not in COUNTRY_WORDS]
+    # Site codes such as "1301 - Ospedali Riuniti" carry no name.
+    words = [t for t in words if not t.isdigit() or len(t) <= 2]
+    canon = [c for c in (canonical(t) for t in words if t not in STOP) if c not in FILLER]
+    kinds = kinds | kinds_of(canon)
+    return _from_tokens(raw, canon, kinds, acronyms_in(raw))
+
+
+def _from_tokens(raw: str, canon: list[str], kinds: frozenset[str], acronyms: frozenset[str]) -> Name:
+    core = tuple(sorted({t for t in canon if t not in GENERIC}))
+    strong = tuple(t for t in core if t not in DESCRIPTIVE)
+    return Name(raw=raw, key=" ".join(canon), core=core, strong=strong, kinds=kinds, acronyms=acronyms)
+
+
+def without_words(parsed: Name, words: set[str]) -> Name:
+    """The same name with some canonical words left out (a city named in it, say)."""
+    kept = [t for t in parsed.key.split() if t not in words]
+    return _from_tokens(parsed.raw, kept, parsed.kinds, parsed.acronyms)
+
+
+def city_words(place: str) -> set[str]:
+    """The canonical words a city's name becomes inside an organisation name."""
+    return {canonical(t) for t in place.split() if t not in STOP}
+
+
+# "Name (Other name)" and "A - B" and "A, B" each say two things about one body.
+_PARENS = re.compile(r"\(([^()]*)\)")
+_DASH = re.compile(r"\s+[-–—]\s+")
+
+
+# Words that start the name of a body: a second one inside a name starts a second name
+# ("ASST di Lecco Ospedale Alessandro Manzoni" is the ASST and its hospital).
+# Italian only: in English the head word comes after its modifiers ("The AIRC Institute").
+HEAD_WORDS = frozenset(
+    "ospedale ospedali policlinico presidio istituto istituti fondazione universita azienda asst ats irccs".split()
+)
+
+
+def _head_split(text: str) -> list[str]:
+    words = re.split(r"[\s\-–—]+", text)
+    found = []
+    for index in range(1, len(words)):
+        if fold(words[index]) not in HEAD_WORDS:
+            continue
+        left, right = " ".join(words[:index]), " ".join(words[index:])
+        # Both sides must name something: "Polytechnic | University" or "Humanitas |
+        # University" are one name, not two.
+        if set(name(left).core) - KIND_TOKENS and set(name(right).core) - KIND_TOKENS:
+            found += [left, right]
+    return found
+
+
+def variants(text: str) -> list[str]:
+    """The name as written, plus the parts it is made of.
+
+    "Università dell'Insubria (University of Insubria)" -> the whole, "Università
+    dell'Insubria", "University of Insubria"; "ASST Melegnano-Martesana, Ospedale Santa
+    Maria delle Stelle" -> the whole and each side of the comma. Parts that are only a
+    country ("(Italy)") or a number are not names and are dropped.
+    """
+    raw = clean(text)
+    found = [raw]
+    inside = _PARENS.findall(raw)
+    outside = clean(_PARENS.sub(" ", raw))
+    if inside:
+        found.append(outside)
+        found.extend(part for part in inside if len(fold(part).split()) >= 2)
+    parts = [clean(p) for chunk in _DASH.split(outside) for p in chunk.split(",")]
+    if len(parts) > 1:
+        found.extend(parts)
+    for part in parts:
+        found.extend(_head_split(part))
+    seen, result = set(), []
+    for candidate in found:
+        folded = fold(candidate)
+        if not folded or folded in seen or folded in COUNTRY_WORDS or folded.isdigit():
+            continue
+        seen.add(folded)
+        result.append(candidate)
+    return result
+
+
+def city(text: str | None) -> str:
+    """A place name folded, with foreign names of Italian cities turned into the Italian one."""
+    words = fold(clean(text)).split()
+    # "Meldola (fc)", "Milano MI": a province code after the name is not part of it.
+    if len(words) > 1 and len(words[-1]) == 2:
+        words = words[:-1]
+    folded = " ".join(words)
+    return EXONYMS.get(folded, folded)
+
+
+def country(text: str | None) -> str:
+    """An ISO 3166 alpha-2 code where the name is known, else the folded name."""
+    folded = fold(clean(text))
+    if not folded:
+        return ""
+    if folded in COUNTRIES:
+        return COUNTRIES[folded]
+    return folded.upper() if len(folded) == 2 else folded
+
+
+def domain(url: str | None) -> str:
+    """The host of a website without "www.": "https://www.hsr.it/en" -> "hsr.it"."""
+    text = clean(url).lower()
+    if not text:
+        return ""
+    text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text)
+    host = re.split(r"[/?#:]", text, maxsplit=1)[0]
+    host = host.removeprefix("www.")
+    return host if "." in host else ""
+
+
+def split_trailing_city(text: str, known_city) -> tuple[str, str]:
+    """'Istituto Nazionale Tumori, Milano' -> ('Istituto Nazionale Tumori', 'milano').
+
+    Only a last comma-separated part that `known_city` recognises is taken as the city, so
+    "Università degli Studi di Milano" keeps its Milano.
+    """
+    raw = clean(text)
+    if "," in raw:
+        head, tail = raw.rsplit(",", 1)
+        place = city(tail)
+        if head.strip() and place and known_city(place):
+            return clean(head), place
+    return raw, ""
+
+
+def trailing_place(text: str, known_city) -> str:
+    """The place a name ends with, if any: "INT Milano" -> "milano".
+
+    Only a hint for reading the name without it: many names end in a word that is also
+    the name of some comune ("Policlinico San Donato", "Scienze della Vita"), so the hint
+    is never taken as the record's city.
+    """
+    words = fold(clean(text)).split()
+    for size in (3, 2, 1):
+        if len(words) > size:
+            tail = " ".join(words[-size:])
+            place = EXONYMS.get(tail, tail)
+            if known_city(place):
+                return place
+    return ""

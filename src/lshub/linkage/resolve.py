@@ -1,0 +1,225 @@
+"""The resolver: which registry organisation, if any, does each candidate denote?
+
+Order of evidence:
+1. exact identifiers (ROR, VAT, Ministry of Health code, and the other schemes the
+   registry keeps) — a shared identifier links outright;
+2. the probabilistic model over names, acronyms, places, kinds and websites (model.py).
+
+Decision per candidate, on the best organisation's probability p:
+- link   when p >= LINK_THRESHOLD and the runner-up is clearly less likely;
+- review when p >= REVIEW_THRESHOLD, or when two organisations are close;
+- none   otherwise (the caller may then create a new organisation, see staging.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max
+from django.utils.translation import gettext as _
+
+from lshub.registry.models import Alias, Identifier, Organisation, Site
+
+from . import features, model
+
+LINK, REVIEW, NONE = "link", "review", "none"
+
+# Identifier schemes that name one organisation each, strongest first.
+IDENTIFIER_SCHEMES = ("ror", "vat", "minsalute", "wikidata", "grid", "isni", "fundref")
+
+MAX_NAME_CHARS = 1000
+
+
+class InvalidCandidate(ValueError):
+    """A record to resolve is unusable: no name, a name far too long, not text."""
+
+
+@dataclass
+class Match:
+    organisation_id: int
+    probability: float
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Resolution:
+    candidate: dict
+    decision: str = NONE
+    best: Match | None = None
+    runner_up: Match | None = None
+    method: str = "model"
+
+    @property
+    def probability(self) -> float:
+        return self.best.probability if self.best else 0.0
+
+    @property
+    def organisation_id(self) -> int | None:
+        return self.best.organisation_id if self.best else None
+
+    @property
+    def linked_id(self) -> int | None:
+        return self.organisation_id if self.decision == LINK else None
+
+
+# ---------------------------------------------------------------------------------------
+# Identifiers
+
+_ROR = re.compile(r"(?:https?://)?(?:www\.)?ror\.org/", re.I)
+
+
+def identifier_value(scheme: str, value) -> str:
+    """An identifier as the registry stores it: ROR without its URL, VAT without 'IT'."""
+    text = str(value or "").strip()
+    if scheme == "ror":
+        return _ROR.sub("", text).lower()
+    if scheme == "vat":
+        text = re.sub(r"[\s.]", "", text).upper()
+        return text[2:] if text.startswith("IT") and len(text) == 13 else text
+    if scheme == "wikidata":
+        return text.rsplit("/", 1)[-1].upper()
+    return text
+
+
+def by_identifier(candidate: dict) -> tuple[int | None, list[str], set[int]]:
+    """(organisation id, reasons, every organisation the identifiers point at)."""
+    given = {
+        scheme: identifier_value(scheme, value)
+        for scheme, value in (candidate.get("identifiers") or {}).items()
+        if scheme in IDENTIFIER_SCHEMES and value
+    }
+    if not given:
+        return None, [], set()
+    found = {}
+    for scheme, value in given.items():
+        hit = Identifier.objects.filter(scheme=scheme, value__iexact=value).values_list("organisation_id", flat=True)
+        for org_id in hit:
+            found.setdefault(org_id, []).append(_("same %(scheme)s identifier %(value)s") % {"scheme": scheme.upper(), "value": value})
+    if len(found) == 1:
+        org_id, reasons = next(iter(found.items()))
+        return org_id, reasons, set(found)
+    return None, [r for reasons in found.values() for r in reasons], set(found)
+
+
+# ---------------------------------------------------------------------------------------
+# The registry, as rows, kept while it does not change
+
+_cache: dict = {}
+
+
+def _fingerprint() -> tuple:
+    orgs = Organisation.objects.aggregate(n=Count("id"), top=Max("id"), last=Max("updated"))
+    aliases = Alias.objects.aggregate(n=Count("id"), top=Max("id"))
+    sites = Site.objects.aggregate(n=Count("id"), top=Max("id"))
+    return (orgs["n"], orgs["top"], orgs["last"], aliases["n"], aliases["top"], sites["n"], sites["top"])
+
+
+def registry() -> tuple[list[dict], int]:
+    """The registry's rows and its number of organisations, rebuilt when it changed."""
+    key = _fingerprint()
+    if _cache.get("key") != key:
+        _cache["rows"] = features.registry_rows(Organisation.objects.all())
+        _cache["count"] = key[0]
+        _cache["key"] = key
+    # Rows are copied: the model adds nothing to them, but callers may.
+    return [dict(row) for row in _cache["rows"]], _cache["count"]
+
+
+# ---------------------------------------------------------------------------------------
+# Resolution
+
+
+def check(candidate: dict, where: str = "") -> dict:
+    """The candidate if usable, else InvalidCandidate saying why (and where)."""
+    prefix = f"{where}: " if where else ""
+    if not isinstance(candidate, dict):
+        raise InvalidCandidate(prefix + _("a record must be an object with a name"))
+    name = candidate.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidCandidate(prefix + _("the name is missing or empty"))
+    if len(name) > MAX_NAME_CHARS:
+        raise InvalidCandidate(
+            prefix + _("the name is %(n)d characters long; at most %(max)d are accepted") % {"n": len(name), "max": MAX_NAME_CHARS}
+        )
+    for key in ("city", "country", "province", "website"):
+        value = candidate.get(key)
+        if value is not None and not isinstance(value, str):
+            raise InvalidCandidate(prefix + _("%(field)s must be text") % {"field": key})
+        if value and len(value) > MAX_NAME_CHARS:
+            raise InvalidCandidate(prefix + _("%(field)s is too long") % {"field": key})
+    return candidate
+
+
+def resolve(candidates: list[dict], backend: str = "duckdb") -> list[Resolution]:
+    """Resolve each candidate onto the registry. Candidates are checked first."""
+    for index, candidate in enumerate(candidates):
+        check(candidate, _("record %(n)d") % {"n": index + 1})
+    results = [Resolution(candidate=c) for c in candidates]
+    pending = []
+    for index, result in enumerate(results):
+        org_id, reasons, pointed = by_identifier(result.candidate)
+        if org_id is not None:
+            result.best, result.decision, result.method = Match(org_id, 1.0, reasons), LINK, "identifier"
+        elif len(pointed) > 1:
+            # Identifiers that point at two organisations: a person must look.
+            first, second, *_rest = sorted(pointed)
+            result.best, result.runner_up = Match(first, 1.0, reasons), Match(second, 1.0, reasons)
+            result.decision, result.method = REVIEW, "identifier"
+        else:
+            pending.append(index)
+    if pending:
+        _resolve_by_model(results, pending, backend)
+    return results
+
+
+def _resolve_by_model(results: list[Resolution], pending: list[int], backend: str) -> None:
+    registry_rows, organisations = registry()
+    rows = []
+    for index in pending:
+        rows.extend(features.candidate_rows(f"c{index}", results[index].candidate))
+    pairs = model.score(rows, registry_rows, organisations, backend)
+    best_per_org: dict[int, dict[int, dict]] = defaultdict(dict)
+    for pair in pairs:
+        index = int(pair["record_id_l"][1:])
+        org_id = int(pair["record_id_r"][1:])
+        kept = best_per_org[index].get(org_id)
+        if kept is None or pair["match_weight"] > kept["match_weight"]:
+            best_per_org[index][org_id] = pair
+    for index in pending:
+        ranked = sorted(best_per_org[index].items(), key=lambda item: (-item[1]["match_weight"], item[0]))
+        _decide(results[index], ranked)
+
+
+def _decide(result: Resolution, ranked: list[tuple[int, dict]]) -> None:
+    if not ranked:
+        return
+    org_id, pair = ranked[0]
+    result.best = Match(org_id, pair["match_probability"], explain(pair))
+    if len(ranked) > 1:
+        other_id, other = ranked[1]
+        result.runner_up = Match(other_id, other["match_probability"], explain(other))
+    p = result.best.probability
+    clear = result.runner_up is None or pair["match_weight"] - ranked[1][1]["match_weight"] >= _log2(model.AMBIGUITY_ODDS_RATIO)
+    if p >= model.LINK_THRESHOLD and clear:
+        result.decision = LINK
+    elif p >= model.REVIEW_THRESHOLD:
+        result.decision = REVIEW
+
+
+def _log2(x: float) -> float:
+    import math
+
+    return math.log2(x)
+
+
+def explain(pair: dict) -> list[str]:
+    """Plain reasons for a score: the level each comparison reached and its weight."""
+    reasons = [f"{pair['variant_l']} ~ {pair['variant_r']}"]
+    for column, _description, _levels in model.COMPARISONS:
+        gamma = pair[f"gamma_{column}"]
+        if gamma < 0:
+            continue
+        reasons.append(f"{column}: {model.level_label(column, gamma)} ({model.level_weight(column, gamma):+.1f})")
+    return reasons

@@ -1,0 +1,1 @@
+"""The observatory: indicator definitions, geographies, observations and derived figures."""

@@ -1,0 +1,1 @@
+"""The observatory's behaviour; web pages, API and CLI call these modules."""

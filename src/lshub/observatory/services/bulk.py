@@ -1,0 +1,84 @@
+"""Fast writes of many observations: COPY on PostgreSQL, executemany elsewhere.
+
+Loading a Eurostat table means hundreds of thousands of rows; creating a model instance
+per row would cost far more than reading the file. Values travel as exact decimal text.
+Callers run these inside their transaction.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from django.db import connection
+
+from ..models import Observation
+
+COLUMNS = ["indicator", "geo", "period", "value", "status", "flags", "qualifier", "stated_share", "source", "note"]
+DB_COLUMNS = ["indicator_id", "geo_id", "period", "value", "status", "flags", "qualifier", "stated_share", "source_id", "note"]
+NOT_NULL_TEXT = ["status", "flags", "qualifier", "note"]
+BATCH = 50_000
+
+
+def _prepared(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame[COLUMNS].copy()
+    out["period"] = out["period"].astype("Int64")
+    out["source"] = out["source"].astype("int64")
+    for name in NOT_NULL_TEXT:
+        out[name] = out[name].fillna("").astype(str)
+    return out
+
+
+def insert_observations(frame: pd.DataFrame) -> int:
+    if frame.empty:
+        return 0
+    rows = _prepared(frame)
+    if connection.vendor == "postgresql":
+        _copy_postgresql(rows)
+    else:
+        _executemany(rows)
+    return len(rows)
+
+
+def _copy_postgresql(rows: pd.DataFrame) -> None:
+    table = Observation._meta.db_table
+    columns = ", ".join(DB_COLUMNS)
+    forced = ", ".join(NOT_NULL_TEXT)
+    sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({forced}))"
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor: COPY is not part of the DB-API
+        for start in range(0, len(rows), BATCH * 4):
+            buffer = io.StringIO()
+            rows.iloc[start : start + BATCH * 4].to_csv(buffer, header=False, index=False)
+            with raw.copy(sql) as copy:
+                copy.write(buffer.getvalue())
+
+
+def _executemany(rows: pd.DataFrame) -> None:
+    table = Observation._meta.db_table
+    placeholders = ", ".join(["%s"] * len(DB_COLUMNS))
+    sql = f"INSERT INTO {table} ({', '.join(DB_COLUMNS)}) VALUES ({placeholders})"
+    # NaN / NA become SQL NULL; everything else goes as Python text or int.
+    clean = rows.astype(object).where(rows.notna(), None)
+    records = clean.itertuples(index=False, name=None)
+    with connection.cursor() as cursor:
+        while batch := [record for _, record in zip(range(BATCH), records)]:
+            cursor.executemany(sql, batch)
+
+
+def update_observations(frame: pd.DataFrame) -> int:
+    """Replace the compared fields of stored observations (rows carry their `id`)."""
+    if frame.empty:
+        return 0
+    rows = _prepared(frame)
+    ids = frame["id"].astype("int64").tolist()
+    objects = []
+    for pk, row in zip(ids, rows.astype(object).where(rows.notna(), None).itertuples(index=False)):
+        objects.append(
+            Observation(
+                pk=pk, value=row.value, status=row.status, flags=row.flags, qualifier=row.qualifier,
+                stated_share=row.stated_share, note=row.note,
+            )  # fmt: skip
+        )
+    Observation.objects.bulk_update(objects, ["value", "status", "flags", "qualifier", "stated_share", "note"], batch_size=1000)
+    return len(objects)

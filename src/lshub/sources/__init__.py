@@ -1,0 +1,1 @@
+"""Sources: parse public open data, keep each raw record staged, load trials."""

@@ -1,0 +1,13 @@
+// Small behaviours shared by every page. Pages work without them.
+(function () {
+  "use strict";
+
+  // The language switch returns to the page as it is now, including filters that htmx
+  // changed after the page was served (they live in the query string; the path is the same).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.closest && form.closest(".language-switch") && form.elements.next) {
+      form.elements.next.value = form.elements.next.value.split("?")[0] + window.location.search;
+    }
+  });
+})();

@@ -1,0 +1,127 @@
+"""End to end in headless Chromium: search, facet, profile, language switch, map without tiles.
+
+Uses the system's Chromium (Debian package `chromium`); it never downloads a browser.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from lshub.registry.models import Site
+from lshub.registry.services.directory import DirectoryQuery, browse
+
+# Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
+# ordinary synchronous code all the same.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page(live_server, demo_committed):
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); browser tests need it")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+        # No tile server is reachable from a test: refuse every request that leaves the live server.
+        context.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost)"), lambda route: route.abort())
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def expected_total(**query) -> int:
+    return browse(DirectoryQuery(**query), with_facets=False).total
+
+
+def test_search_facet_profile_and_italian(page):
+    from playwright.sync_api import expect
+
+    page.goto("/organisations/")
+    heading = page.locator("#results-heading")
+    search = page.locator("#q")
+    expect(heading).to_contain_text(f"{expected_total()} organisations")
+    page.evaluate("window.__samePage = true")
+
+    # A text too long for the service is refused in place, with the reason. The box stops
+    # typing at 500 characters; a script (or an old browser) may not.
+    search.evaluate(
+        "box => { box.removeAttribute('maxlength'); box.value = 'onco '.repeat(120);"
+        " box.dispatchEvent(new Event('input', {bubbles: true})); }"
+    )
+    expect(page.locator(".problem")).to_contain_text("q: the search text is longer than")
+
+    # Typing updates the results in place (htmx) and the address bar, without a reload.
+    search.fill("pavia")
+    expect(heading).to_contain_text(f"{expected_total(q='pavia')} organisations")
+    expect(page).to_have_url(re.compile(r"/organisations/\?q=pavia$"))
+
+    # Ticking a facet narrows them: the IRCCS of Pavia.
+    page.locator("#f-type-irccs").check()
+    irccs_in_pavia = browse(DirectoryQuery(q="pavia", type=["irccs"]), with_facets=False)
+    expect(heading).to_contain_text(f"{irccs_in_pavia.total} organisation")
+    expect(page).to_have_url(re.compile(r"q=pavia&type=irccs$"))
+    names = page.locator(".result h3 a")
+    expect(names).to_have_count(irccs_in_pavia.total)
+    assert "San Matteo" in " ".join(names.all_inner_texts())
+    assert page.evaluate("window.__samePage") is True, "the page was reloaded"
+
+    # Back restores the earlier results; forward the filtered ones.
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/organisations/\?q=pavia$"))
+    expect(heading).to_contain_text(f"{expected_total(q='pavia')} organisations")
+    expect(page.locator("#f-type-irccs")).not_to_be_checked()
+    page.go_forward()
+    expect(page.locator("#f-type-irccs")).to_be_checked()
+    expect(names).to_have_count(irccs_in_pavia.total)
+
+    # The results lead to the profile.
+    first = irccs_in_pavia.organisations[0]
+    page.get_by_role("link", name=first.display_name, exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/organisations/{first.slug}/$"))
+    expect(page.locator("h1")).to_have_text(first.display_name)
+    expect(page.locator("#spec-heading")).to_have_text("Specialisations")
+
+    # Switching to Italian keeps the page and translates it.
+    page.get_by_role("button", name="Italiano").click()
+    expect(page).to_have_url(re.compile(rf"/it/organisations/{first.slug}/$"))
+    expect(page.locator("#spec-heading")).to_have_text("Specializzazioni")
+    expect(page.locator("html")).to_have_attribute("lang", "it")
+    main_nav = page.get_by_role("navigation", name="Principale")
+    expect(main_nav.get_by_role("link", name="Elenco", exact=True)).to_be_visible()
+
+    # …and back to English.
+    page.get_by_role("button", name="English").click()
+    expect(page).to_have_url(re.compile(rf"/organisations/{first.slug}/$"))
+    expect(page.locator("#spec-heading")).to_have_text("Specialisations")
+
+
+def test_maps_draw_markers_without_tiles(page):
+    from playwright.sync_api import expect
+
+    located = Site.objects.filter(latitude__isnull=False, longitude__isnull=False).count()
+    page.goto("/map/")
+    markers = page.locator("#ecosystem-map path.leaflet-interactive")
+    expect(page.locator("#ecosystem-map")).to_have_attribute("data-markers", str(located))
+    expect(markers).to_have_count(located)
+    # Clicking a marker opens a popup that links to the profile.
+    page.locator('#ecosystem-map path[data-type="irccs"]').first.click(force=True)
+    popup_link = page.locator(".leaflet-popup-content a.popup-name")
+    expect(popup_link).to_have_attribute("href", re.compile(r"^/organisations/[\w-]+/$"))
+
+    # The directory's filters apply to the map.
+    page.goto("/map/?type=irccs&province=PV")
+    expect(markers).to_have_count(3)
+
+    # A profile with a located site has its own small map.
+    page.goto("/organisations/san-matteo/")
+    expect(page.locator("#org-map path.leaflet-interactive")).to_have_count(1)
