@@ -131,6 +131,7 @@ def test_null_clears_a_field(client, key):
         ({"ownership": "mixed"}, 400, "ownership"),
         ({"website": "not a url"}, 400, "website"),
         ({"name": ""}, 422, "name"),
+        ({"name": "   "}, 422, "name"),
         ({"founded": "long ago"}, 422, "founded"),
         ({"employees": -5}, 422, "employees"),
         ({"slug": "renamed"}, 422, "slug"),
@@ -232,3 +233,13 @@ def test_bad_relations_are_refused(client, key, body, field):
     assert response.status_code == 400, response.content
     assert response.json()["field"] == field
     assert Relation.objects.count() == before
+
+
+def test_tokens_are_listed_and_revoked_in_the_admin(admin_client, key):
+    token = ApiToken.objects.get(name="curation-desk")
+    page = admin_client.get("/admin/api/apitoken/")
+    assert page.status_code == 200 and "curation-desk" in page.content.decode()
+    assert key not in page.content.decode()
+    response = admin_client.post("/admin/api/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
+    assert response.status_code == 302
+    assert check_token(key) is None

@@ -175,3 +175,8 @@ def test_a_row_with_two_problems_counts_once_and_lists_both(tmp_path):
     assert result.exit_code == 1
     assert "bad rows: 1" in result.stderr and "1 bad row(s)" in result.stderr
     assert "row 2, column type" in result.stderr and "row 2, column founded" in result.stderr
+
+
+def test_an_unwritable_output_is_an_error_without_traceback(tmp_path):
+    result = run("export", "--output", tmp_path / "missing-folder" / "registry.csv")
+    assert result.exit_code == 1 and "cannot write" in result.stderr and "Traceback" not in result.output

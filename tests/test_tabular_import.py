@@ -396,3 +396,11 @@ def test_a_zip_that_is_not_a_workbook_is_refused(tmp_path):
         archive.writestr("notes.txt", "not a workbook")
     with pytest.raises(tabular.ImportFileError, match="not a readable XLSX workbook"):
         tabular.import_file(path)
+
+
+def test_empty_trailing_columns_are_ignored_but_a_stray_value_is_reported(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("key,name,type,,\ntest-x,X Lab,company,,\ntest-y,Y Lab,company,,stray\n", encoding="utf-8")
+    report = tabular.import_file(path, dry_run=True)
+    assert [(e.row, e.column) for e in report.errors] == [(3, "(column 5)")]
+    assert report.created == ["test-x"]

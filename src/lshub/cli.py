@@ -242,6 +242,8 @@ def _export_to_file(tabular, fmt: str, output: Path) -> None:
             with partial.open("w", encoding="utf-8", newline="") as handle:
                 tabular.export(fmt, handle)
         partial.replace(output)
+    except OSError as error:
+        raise click.ClickException(_("cannot write %(path)s: %(error)s") % {"path": output, "error": error.strerror})
     finally:
         partial.unlink(missing_ok=True)
     click.echo(_("wrote %(path)s") % {"path": output}, err=True)

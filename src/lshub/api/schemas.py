@@ -6,7 +6,7 @@ import datetime
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import AfterValidator, ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 
 MAX_ID = 2**63 - 1  # the largest id the database can hold
 
@@ -18,7 +18,8 @@ def _no_null_character(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_null_character)]
+# Text from clients: surrounding spaces dropped (a name of only spaces is an empty name).
+Text = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_no_null_character)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Year = Annotated[int, Field(ge=1, le=2999)]
 Count = Annotated[int, Field(ge=0, le=2_147_483_647)]

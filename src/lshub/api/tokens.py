@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import ApiToken
@@ -49,8 +50,12 @@ def check_token(key: str | None) -> ApiToken | None:
     return token
 
 
+def revoke(tokens: QuerySet) -> int:
+    """Revoke these tokens (those still active); returns how many."""
+    return tokens.filter(revoked__isnull=True).update(revoked=timezone.now())
+
+
 def revoke_token(name: str) -> None:
     """Revoke the active token called `name`; its past changes keep its name in the history."""
-    revoked = ApiToken.objects.filter(name=(name or "").strip(), revoked__isnull=True).update(revoked=timezone.now())
-    if not revoked:
+    if not revoke(ApiToken.objects.filter(name=(name or "").strip())):
         raise TokenError(f"no active token called {name!r}")

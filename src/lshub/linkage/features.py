@@ -55,6 +55,7 @@ COLUMNS = (
     "country",
     "domain",
     "blocking",
+    "form",
 )
 
 
@@ -92,9 +93,15 @@ def name_rows(record_id: str, names: Iterable[str], context: dict, hints: Iterab
     strip = own | _words_of(hints)
     forms = []
     for text in names:
-        whole, *parts = norm.variants(text)
+        found = norm.variants(text)
+        if not found:  # punctuation only, or nothing at all
+            continue
+        whole, *parts = found
         forms.append(("whole", whole))
-        forms += [("part", p) for p in parts if _names_something(norm.name(p), own)]
+        # "INFN, Sezione di Pavia", "CNR - Istituto di Neuroscienze (sede di Milano)": when
+        # a part only says where, the other parts name the parent body, not this one.
+        if all(_names_something(norm.name(p), own) for p in parts):
+            forms += [("part", p) for p in parts]
     # Whole names first: when a part of one name equals another name, it is that name.
     forms.sort(key=lambda item: item[0] != "whole")
     for form, variant in forms:

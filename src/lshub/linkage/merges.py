@@ -134,9 +134,12 @@ def _fill_fields(keep: Organisation, drop: Organisation, reason: str) -> tuple[d
     return filled, conflicts
 
 
-def conflict(organisation: Organisation, field: str, offered, origin: str, source: str = "", record_id: str = "") -> ReviewItem:
+def conflict(
+    organisation: Organisation, field: str, offered, origin: str, source: str = "", record_id: str = "", kept=None
+) -> ReviewItem:
     """Queue a value offered for a field the organisation already has (once per value)."""
-    candidate = {"field": field, "kept": _plain(getattr(organisation, field, "")), "offered": _plain(offered), "origin": origin}
+    kept = getattr(organisation, field, "") if kept is None else kept
+    candidate = {"field": field, "kept": _plain(kept), "offered": _plain(offered), "origin": origin}
     existing = ReviewItem.objects.filter(
         kind=ReviewKind.CONFLICT, status=ReviewStatus.OPEN, proposed=organisation,
         candidate__field=field, candidate__offered=candidate["offered"],
@@ -158,8 +161,10 @@ def _reverse_relations():
     return [
         rel
         for rel in Organisation._meta.related_objects
-        if isinstance(rel, (models.ManyToOneRel, models.OneToOneRel)) and not rel.related_model._meta.auto_created
-        and rel.related_model.__name__ != "HistoricalOrganisation"
+        if isinstance(rel, (models.ManyToOneRel, models.OneToOneRel))
+        and rel.related_model._meta.managed  # the search index is derived, and rebuilt by itself
+        and not rel.field.primary_key
+        and not rel.related_model._meta.auto_created
         and not rel.related_model.__name__.startswith("Historical")
     ]
 

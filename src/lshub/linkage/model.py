@@ -92,6 +92,15 @@ def _null(*cols: str) -> Callable[[Dialect], str]:
     return lambda d: " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in cols)
 
 
+def _placed(d: Dialect) -> str:
+    """A name read without its place ("Ospedale Maggiore di Parma" -> "Ospedale Maggiore")
+    only agrees with a name of the same place: elsewhere it is another body's name."""
+    return (
+        f"((form_l <> 'without place' AND form_r <> 'without place')"
+        f" OR cities_l IS NULL OR cities_r IS NULL OR {d.overlap('cities')})"
+    )
+
+
 # (column, description, levels). m and u: see the module docstring and docs/linkage.md.
 COMPARISONS: list[tuple[str, str, list[Level]]] = [
     (
@@ -99,18 +108,23 @@ COMPARISONS: list[tuple[str, str, list[Level]]] = [
         "Organisation name",
         [
             Level("null", _null("core"), 0, 0, null=True),
-            Level("same words", lambda d: "key_l = key_r", 0.70, 0.0001),
+            Level("same words", lambda d: f"key_l = key_r AND {_placed(d)}", 0.70, 0.0001),
             Level(
                 "same distinctive words, two or more",
-                lambda d: f"core_key_l = core_key_r AND {d.size}(core_l) >= 2",
+                lambda d: f"core_key_l = core_key_r AND {d.size}(core_l) >= 2 AND {_placed(d)}",
                 0.15,
                 0.00003,
             ),
-            Level("same distinctive word", lambda d: "core_key_l = core_key_r", 0.03, 0.0002),
-            Level("same words but descriptive ones", lambda d: "strong_key_l = strong_key_r", 0.04, 0.0001),
+            Level("same distinctive word", lambda d: f"core_key_l = core_key_r AND {_placed(d)}", 0.03, 0.0002),
+            Level(
+                "same words but descriptive ones",
+                lambda d: f"strong_key_l = strong_key_r AND {_placed(d)}",
+                0.04,
+                0.0001,
+            ),
             Level(
                 "most words shared or a typo",
-                lambda d: f"{d.jaccard('core')} >= 0.75 OR {d.typo('core', 'core_key')}",
+                lambda d: f"({d.jaccard('core')} >= 0.75 OR {d.typo('core', 'core_key')}) AND {_placed(d)}",
                 0.02,
                 0.0001,
             ),
@@ -273,6 +287,17 @@ def level_weight(column: str, gamma: int) -> float:
 # Backends
 
 
+def arrow_table(rows: list[dict]):
+    """Rows as an Arrow table with a fixed schema (lists of text, text): the types never
+    depend on which values happen to be missing."""
+    import pyarrow as pa
+
+    schema = pa.schema(
+        [pa.field(c, pa.list_(pa.string()) if c in LIST_COLUMNS else pa.string()) for c in COLUMNS]
+    )
+    return pa.Table.from_pylist([{c: row.get(c) for c in COLUMNS} for row in rows], schema=schema)
+
+
 def _duckdb_tables(tables: dict[str, list[dict]]):
     import duckdb
     from splink import DuckDBAPI
@@ -280,17 +305,11 @@ def _duckdb_tables(tables: dict[str, list[dict]]):
     con = duckdb.connect()
     # Two threads at most: the machine is shared, and small inputs gain nothing from more.
     con.execute(f"SET threads TO {max(1, min(2, os.cpu_count() or 1))}")
-    columns = ", ".join(f"{c} VARCHAR[]" if c in LIST_COLUMNS else f"{c} VARCHAR" for c in COLUMNS)
-    names = []
     for name, rows in tables.items():
-        con.execute(f"CREATE TABLE {name} ({columns})")
-        if rows:
-            con.executemany(
-                f"INSERT INTO {name} VALUES ({', '.join('?' for _ in COLUMNS)})",
-                [[row.get(c) for c in COLUMNS] for row in rows],
-            )
-        names.append(name)
-    return DuckDBAPI(connection=con), names
+        con.register(f"{name}_arrow", arrow_table(rows))
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_arrow")
+        con.unregister(f"{name}_arrow")
+    return DuckDBAPI(connection=con), list(tables)
 
 
 def spark_session():
@@ -312,10 +331,10 @@ def spark_session():
 
 
 def _spark_tables(tables: dict[str, list[dict]]):
+    spark = spark_session()  # first: it says plainly when pyspark or Java is missing
     from pyspark.sql.types import ArrayType, StringType, StructField, StructType
     from splink import SparkAPI
 
-    spark = spark_session()
     schema = StructType(
         [
             StructField(c, ArrayType(StringType()) if c in LIST_COLUMNS else StringType(), True)

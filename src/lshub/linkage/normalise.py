@@ -108,7 +108,8 @@ CANONICAL = {form: canon for canon, forms in _SYNONYMS.items() for form in forms
 GENERIC = frozenset(
     """
     fondazione irccs istituto ospedale ospedaliero azienda studi societario sanitario territoriale
-    asst ats asl ausl usl ulss ao aou aso presidio cnr stabilimento sezione
+    asst ats asl ausl usl ulss ao aou aso presidio cnr stabilimento
+    sezione section unit unita sede campus branch office standort division divisione
     """.split()
 )
 
@@ -290,6 +291,19 @@ def canonical(token: str) -> str:
     if token in EXONYMS:
         return EXONYMS[token]
     return _stem(token)
+
+
+# The word lists above are written as words; names are compared as canonical tokens
+# ("sezione" is read as "sezion"): each list holds both.
+def _with_canonical(words) -> frozenset[str]:
+    return frozenset(words) | {canonical(w) for w in words}
+
+
+GENERIC = _with_canonical(GENERIC)
+DESCRIPTIVE = _with_canonical(DESCRIPTIVE)
+FILLER = _with_canonical(FILLER)
+_KIND_OF_WORD = {**{canonical(w): k for w, k in _KIND_OF_WORD.items()}, **_KIND_OF_WORD}
+KIND_TOKENS = frozenset(_KIND_OF_WORD)
 
 
 def _remove_phrases(folded: str) -> tuple[str, bool]:

@@ -13,6 +13,7 @@ Decision per candidate, on the best organisation's probability p:
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -83,19 +84,24 @@ def identifier_value(scheme: str, value) -> str:
     return text
 
 
-def by_identifier(candidate: dict) -> tuple[int | None, list[str], set[int]]:
+def identifier_index() -> dict[tuple[str, str], int]:
+    """(scheme, value in lower case) -> organisation id, for every identifier the registry has."""
+    rows = Identifier.objects.filter(scheme__in=IDENTIFIER_SCHEMES).values_list("scheme", "value", "organisation_id")
+    return {(scheme, value.lower()): org_id for scheme, value, org_id in rows}
+
+
+def by_identifier(candidate: dict, index: dict) -> tuple[int | None, list[str], set[int]]:
     """(organisation id, reasons, every organisation the identifiers point at)."""
-    given = {
-        scheme: identifier_value(scheme, value)
-        for scheme, value in (candidate.get("identifiers") or {}).items()
-        if scheme in IDENTIFIER_SCHEMES and value
-    }
-    if not given:
+    identifiers = candidate.get("identifiers") or {}
+    if not isinstance(identifiers, dict):
         return None, [], set()
-    found = {}
-    for scheme, value in given.items():
-        hit = Identifier.objects.filter(scheme=scheme, value__iexact=value).values_list("organisation_id", flat=True)
-        for org_id in hit:
+    found: dict[int, list[str]] = {}
+    for scheme, value in identifiers.items():
+        if scheme not in IDENTIFIER_SCHEMES or not value or not isinstance(value, (str, int)):
+            continue
+        value = identifier_value(scheme, value)
+        org_id = index.get((scheme, value.lower()))
+        if org_id is not None:
             found.setdefault(org_id, []).append(_("same %(scheme)s identifier %(value)s") % {"scheme": scheme.upper(), "value": value})
     if len(found) == 1:
         org_id, reasons = next(iter(found.items()))
@@ -158,8 +164,9 @@ def resolve(candidates: list[dict], backend: str = "duckdb") -> list[Resolution]
         check(candidate, _("record %(n)d") % {"n": index + 1})
     results = [Resolution(candidate=c) for c in candidates]
     pending = []
+    identifiers = identifier_index()
     for index, result in enumerate(results):
-        org_id, reasons, pointed = by_identifier(result.candidate)
+        org_id, reasons, pointed = by_identifier(result.candidate, identifiers)
         if org_id is not None:
             result.best, result.decision, result.method = Match(org_id, 1.0, reasons), LINK, "identifier"
         elif len(pointed) > 1:
@@ -209,8 +216,6 @@ def _decide(result: Resolution, ranked: list[tuple[int, dict]]) -> None:
 
 
 def _log2(x: float) -> float:
-    import math
-
     return math.log2(x)
 
 
@@ -223,3 +228,32 @@ def explain(pair: dict) -> list[str]:
             continue
         reasons.append(f"{column}: {model.level_label(column, gamma)} ({model.level_weight(column, gamma):+.1f})")
     return reasons
+
+
+def clusters(candidates: list[dict], backend: str = "duckdb") -> list[list[int]]:
+    """Group candidates that are one body (e.g. two records of one organisation in a
+    source), by the same model and link threshold; returns lists of indexes, in order."""
+    parent = list(range(len(candidates)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    if len(candidates) > 1:
+        left, right = [], []
+        for index, candidate in enumerate(candidates):
+            left += features.candidate_rows(f"c{index}", candidate)
+            right += features.candidate_rows(f"o{index}", candidate)
+        # The prior is the registry's: a new record is as unlikely to be another new one
+        # as to be any organisation already known.
+        population = max(len(candidates), Organisation.objects.count())
+        for pair in model.score(left, right, population, backend):
+            a, b = int(pair["record_id_l"][1:]), int(pair["record_id_r"][1:])
+            if a != b and pair["match_probability"] >= model.LINK_THRESHOLD:
+                parent[root(max(a, b))] = root(min(a, b))
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index in range(len(candidates)):
+        groups[root(index)].append(index)
+    return sorted(groups.values())

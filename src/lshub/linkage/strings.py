@@ -2,7 +2,8 @@
 `lshub resolve` and `POST /api/resolve`.
 
 Input rows have a name and, optionally, a city and a country. Each answer is the
-organisation the resolver links the row to — {id, name, ror, probability} — or None.
+organisation the resolver links the row to — {id, slug, name, ror, probability} — or
+None (no organisation, or only a doubtful one that a person would have to confirm).
 """
 
 from __future__ import annotations
@@ -89,7 +90,8 @@ def _answer(result: resolver.Resolution) -> dict | None:
     org = Organisation.objects.get(pk=result.linked_id)
     ror = Identifier.objects.filter(organisation=org, scheme="ror").values_list("value", flat=True).first()
     return {
-        "id": org.slug,
+        "id": org.pk,
+        "slug": org.slug,
         "name": org.name,
         "ror": f"https://ror.org/{ror}" if ror else None,
         "probability": round(result.probability, 4),

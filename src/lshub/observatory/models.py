@@ -120,8 +120,17 @@ class Observation(models.Model):
     (Eurostat letters such as "p", "e", "b") verbatim.
     """
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
-    geo = models.ForeignKey(Geography, on_delete=models.PROTECT, related_name="observations")
+    # A fact table loaded a million rows at a time: no single-column indexes (the unique
+    # constraint starts with indicator, the geo/indicator/period index with geo) and no
+    # database-level foreign-key checks, which cost more than the rest of a load together.
+    # The importers check every indicator, geography and source before writing, and
+    # on_delete (CASCADE, PROTECT) is enforced by Django as usual.
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="observations", db_index=False, db_constraint=False
+    )
+    geo = models.ForeignKey(
+        Geography, on_delete=models.PROTECT, related_name="observations", db_index=False, db_constraint=False
+    )
     period = models.PositiveSmallIntegerField(_("year"), null=True, blank=True, help_text=_("empty: undated"))
     value = models.DecimalField(_("value"), max_digits=24, decimal_places=6, null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SOURCED)
@@ -130,7 +139,7 @@ class Observation(models.Model):
     stated_share = models.DecimalField(
         _("share of national stated by the source (%)"), max_digits=7, decimal_places=3, null=True, blank=True
     )
-    source = models.ForeignKey("registry.Source", on_delete=models.PROTECT, related_name="observations")
+    source = models.ForeignKey("registry.Source", on_delete=models.PROTECT, related_name="observations", db_constraint=False)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:

@@ -98,7 +98,8 @@ class TabularResource(resources.Resource):
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
         """Check and (unless dry_run) write all or nothing; the result is shown by the admin's import page."""
         table = getattr(dataset, "lshub_table", None) or tabular.Table(
-            header=list(dataset.headers), rows=[(n, [str(c or "") for c in r]) for n, r in enumerate(dataset, start=2)]
+            header=list(dataset.headers),
+            rows=[(n, ["" if c is None else str(c) for c in r]) for n, r in enumerate(dataset, start=2)],
         )
         result = Result()
         result.diff_headers = [

@@ -4,7 +4,7 @@
 
 Observatory figures come from lshub.observatory.services.figures; counts and lists of
 organisations from the registry (registry_facts.py). With a year, each series shows its
-latest figure at or before that year. A figure nobody confirmed is a gap, never a number.
+latest confirmed figure at or before that year. A figure nobody confirmed is a gap, never a number.
 """
 
 from __future__ import annotations
@@ -177,9 +177,9 @@ class _Builder:
     def _items(self, line: Line) -> list[Item]:
         """The latest confirmed figure at or before the year, and a later unconfirmed one as a gap.
 
-        The 2021 briefing's own numbers that no public source confirms are observations with
-        status "seed": when one is more recent than the confirmed figure, it is shown as a
-        gap next to it, so the reader sees both what is known and what is not.
+        The 2021 briefing's numbers that no public source confirms are observations without a
+        confirmed value (status gap or seed): when one is more recent than the confirmed figure,
+        it is shown as a gap next to it, so the reader sees both what is known and what is not.
         """
         where = line.geo or self.region
         history = self.histories[(line.indicator, where)]

@@ -19,10 +19,18 @@ def _django() -> None:
 @click.option("--region", default="ITC4", show_default=True, help="NUTS 2 code of the region.")
 @click.option("--lang", type=click.Choice(["en", "it"]), default="en", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf", "json"]), default="html", show_default=True)
-@click.option("--year", type=int, help="Show each figure's latest value at or before this year.")
+@click.option("--year", type=int, help="Show each figure's latest confirmed value at or before this year.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: standard output).")
 def factsheet(region: str, lang: str, fmt: str, year: int | None, output: str | None) -> None:
-    """Regenerate the region's life-sciences fact sheet, every number with its source."""
+    """Regenerate the region's life-sciences fact sheet, every number with its source.
+
+    Figures nobody confirmed are shown as data gaps; a year picks each figure's latest
+    confirmed value at or before it.
+
+    \b
+    Example:
+      lshub factsheet --lang it --format pdf --year 2021 --output lombardia-2021.pdf
+    """
     _django()
     from .build import FactsheetError, build_factsheet
     from .render_html import render_html
@@ -43,4 +51,4 @@ def factsheet(region: str, lang: str, fmt: str, year: int | None, output: str | 
         gaps = sum(1 for _section, item in sheet.items() if item.is_gap)
         click.echo(f"wrote {output}: {sum(1 for _ in sheet.items())} figures, {gaps} gaps, {len(sheet.footnotes)} source notes", err=True)
     else:
-        click.get_binary_stream("stdout").write(data)
+        click.echo(data, nl=False)  # bytes go to the binary stream untouched

@@ -31,6 +31,8 @@ def _django() -> None:
 
 
 def common_options(command):
+    command = click.option("--batch-size", type=click.IntRange(1), default=None, hidden=True,
+                           help="Records per transaction (default 500).")(command)
     command = click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
                            help="Write the full report (every rejected record) to this JSON file.")(command)
     command = click.option("--dry-run", is_flag=True, help="Read and compare, write nothing.")(command)
@@ -40,33 +42,33 @@ def common_options(command):
 
 @click.command("ror")
 @common_options
-def ror(paths, dry_run, report_path):
+def ror(paths, dry_run, report_path, batch_size):
     """Load ROR records: a data-dump zip, a JSON array, or single-record files (v1 or v2).
 
     Example: lshub ingest ror v1.59-2025-01-21-ror-data.zip
     """
-    run("ror", paths, dry_run, report_path)
+    run("ror", paths, dry_run, report_path, batch_size=batch_size)
 
 
 @click.command("ctgov")
 @common_options
-def ctgov(paths, dry_run, report_path):
+def ctgov(paths, dry_run, report_path, batch_size):
     """Load ClinicalTrials.gov studies (API v2 JSON, classic API JSON, legacy XML, or a zip).
 
     Example: lshub ingest ctgov studies/
     """
-    run("ctgov", paths, dry_run, report_path)
+    run("ctgov", paths, dry_run, report_path, batch_size=batch_size)
 
 
 @click.command("minsalute")
 @common_options
 @click.option("--encoding", help="Force the file encoding (detected by default: UTF-8 or Latin-1).")
-def minsalute(paths, dry_run, report_path, encoding):
+def minsalute(paths, dry_run, report_path, batch_size, encoding):
     """Load Ministry of Health open-data lists (ASL/ATS register, facility lists).
 
     Example: lshub ingest minsalute C_17_dataset_2_0_upFile.csv
     """
-    run("minsalute", paths, dry_run, report_path, encoding=encoding)
+    run("minsalute", paths, dry_run, report_path, encoding=encoding, batch_size=batch_size)
 
 
 @click.command("orgs-csv")
@@ -78,7 +80,7 @@ def minsalute(paths, dry_run, report_path, encoding):
 @click.option("--name", help="Name of the mapping; the source becomes csv:NAME (default: the file name).")
 @click.option("--sheet", default="", help="XLSX sheet (default: the first).")
 @click.option("--encoding", default="", help="CSV encoding (detected by default).")
-def orgs_csv(paths, dry_run, report_path, pairs, defaults, mapping_file, name, sheet, encoding):
+def orgs_csv(paths, dry_run, report_path, batch_size, pairs, defaults, mapping_file, name, sheet, encoding):
     """Load organisations from any CSV or XLSX through a column mapping.
 
     Example: lshub ingest orgs-csv members.xlsx --map name=Denominazione --map city=Comune --set country=IT
@@ -99,7 +101,7 @@ def orgs_csv(paths, dry_run, report_path, pairs, defaults, mapping_file, name, s
     problems = mapping.problems()
     if problems:
         raise click.UsageError("; ".join(problems))
-    run("csv", paths, dry_run, report_path, mapping=mapping)
+    run("csv", paths, dry_run, report_path, mapping=mapping, batch_size=batch_size)
 
 
 commands = [ror, ctgov, minsalute, orgs_csv]

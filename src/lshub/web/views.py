@@ -55,7 +55,7 @@ def _with_share(rows: list[tuple[str, str, int]]) -> list[tuple[str, str, int, i
 @require_GET
 def directory_page(request):
     """Search and facets over the registry; a fragment for htmx, a whole page otherwise."""
-    context = {"page_sizes": (20, 50, 100)}
+    context = {}
     status = 200
     try:
         parsed = parse(request.GET)
@@ -166,7 +166,7 @@ def organisation(request, slug):
             "sites": sites,
             "markers": mapdata.site_markers(sites),
             "tile_url": settings.LSHUB_TILE_URL,
-            "sources": org.source_links.select_related("source").order_by("field", "source__url"),
+            "sources": org.source_links.select_related("source").order_by("source__url", "field"),
             "changes": _history_rows(history.changes(org)),
         },
     )

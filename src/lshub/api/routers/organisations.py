@@ -12,9 +12,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from lshub.registry.services import editing, history
+from lshub.registry.choices import OrganisationType, Ownership
+from lshub.registry.services import editing, history, profile
 from lshub.registry.services.directory import FACETS, DirectoryQuery, browse
-from lshub.registry.services import profile
 
 from ..auth import TokenAuth, editor
 from ..common import find_organisation, links, reject_unknown_parameters
@@ -35,6 +35,8 @@ from ..schemas import Site as SiteOut
 
 router = Router(tags=["organisations"])
 
+TYPES = ", ".join(OrganisationType.values)
+OWNERSHIPS = ", ".join(v for v in Ownership.values if v)
 LIST_PARAMETERS = {"q", *FACETS, "page", "page_size", "facets"}
 READ_ERRORS = {400: Error, 404: Error, 422: Error}
 WRITE_ERRORS = {400: Error, 401: Error, 404: Error, 409: Error, 422: Error}
@@ -71,11 +73,11 @@ def _detail(request, organisation) -> dict:
 def list_organisations(
     request,
     q: Text = Query("", description="words to search for; accents and case do not matter"),
-    type_: list[Text] = Query([], alias="type", description="organisation type (repeatable): irccs, hospital…"),
+    type_: list[Text] = Query([], alias="type", description=f"organisation type (repeatable): {TYPES}"),
     subtype: list[Text] = Query([], description="subtype (repeatable)"),
     province: list[Text] = Query([], description="province sigla of any site (repeatable): MI, PV…"),
     specialisation: list[Text] = Query([], description="specialisation code (repeatable); includes its children"),
-    ownership: list[Text] = Query([], description="public or private (repeatable)"),
+    ownership: list[Text] = Query([], description=f"ownership (repeatable): {OWNERSHIPS}"),
     page: int = Query(1, description="page number, from 1; past the last page gives the last page"),
     page_size: int = Query(settings.LSHUB_PAGE_SIZE, description="results per page, 1 to 200"),
     facets: bool = Query(False, description="also count, for each filter, the values present"),

@@ -181,7 +181,7 @@ def _comparable(definition, geo, observation, basis, table, population) -> tuple
 
 def _unit(definition, basis) -> str:
     if basis == "share":
-        return _("% of the national total")
+        return _("percent of the national total")
     if basis == "per_inhabitant":
         return _("EUR per inhabitant") if definition.unit in MONEY_SCALE else _("%(unit)s per 100,000 inhabitants") % {"unit": definition.unit}
     return definition.unit

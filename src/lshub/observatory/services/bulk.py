@@ -18,6 +18,7 @@ COLUMNS = ["indicator", "geo", "period", "value", "status", "flags", "qualifier"
 DB_COLUMNS = ["indicator_id", "geo_id", "period", "value", "status", "flags", "qualifier", "stated_share", "source_id", "note"]
 NOT_NULL_TEXT = ["status", "flags", "qualifier", "note"]
 BATCH = 50_000
+SQLITE_CACHE_KIB = -256_000  # negative: KiB, i.e. 250 MB at most, used only as pages fill
 
 
 def _prepared(frame: pd.DataFrame) -> pd.DataFrame:
@@ -58,12 +59,25 @@ def _executemany(rows: pd.DataFrame) -> None:
     table = Observation._meta.db_table
     placeholders = ", ".join(["%s"] * len(DB_COLUMNS))
     sql = f"INSERT INTO {table} ({', '.join(DB_COLUMNS)}) VALUES ({placeholders})"
-    # NaN / NA become SQL NULL; everything else goes as Python text or int.
-    clean = rows.astype(object).where(rows.notna(), None)
-    records = clean.itertuples(index=False, name=None)
+    # Column by column to Python lists (fast), NaN / NA as SQL NULL.
+    columns = [_python_values(rows[name]) for name in COLUMNS]
+    records = list(zip(*columns))
     with connection.cursor() as cursor:
-        while batch := [record for _, record in zip(range(BATCH), records)]:
-            cursor.executemany(sql, batch)
+        # A larger page cache for the load: index pages stay in memory instead of being
+        # re-read for each row (SQLite's default is 2 MB).
+        cursor.execute("PRAGMA cache_size")
+        previous = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
+        try:
+            for start in range(0, len(records), BATCH):
+                cursor.executemany(sql, records[start : start + BATCH])
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
+def _python_values(column: pd.Series) -> list:
+    values = column.astype(object)
+    return values.where(column.notna(), None).tolist()
 
 
 def update_observations(frame: pd.DataFrame) -> int:

@@ -157,10 +157,12 @@ def _geographies(frame, report, create, skip) -> pd.DataFrame:
 def _create_geographies(codes: list[str]) -> None:
     """NUTS-shaped codes: level from the length, parent from the code's prefix when known."""
     known = set(Geography.objects.values_list("code", flat=True))
-    for code in sorted(codes, key=len):
+    created = []
+    for code in sorted(codes, key=len):  # parents first; foreign keys are checked at commit
         parent = code[:-1] if len(code) > 2 and code[:-1] in known else None
-        Geography.objects.create(code=code, name_en=code, level=len(code) - 2, country=code[:2], parent_id=parent)
+        created.append(Geography(code=code, name_en=code, level=len(code) - 2, country=code[:2], parent_id=parent))
         known.add(code)
+    Geography.objects.bulk_create(created, batch_size=1000)
 
 
 def _keyed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -50,7 +50,17 @@ def load_demo() -> LoadReport:
         organisations = {row["key"]: _load_organisation(row, report) for row in _rows("organisations.csv")}
         _load_identifiers(organisations, report)
         _load_relations(organisations, report)
+    _load_observatory(report)
     return report
+
+
+def _load_observatory(report: LoadReport) -> None:
+    """Indicator definitions and the briefing's figures (src/lshub/data/observations.csv)."""
+    from lshub.observatory.services.demo import load_observatory_demo  # late: the observatory builds on the registry
+
+    loaded = load_observatory_demo()
+    report.created.update(loaded.created)
+    report.problems.extend(loaded.problems)
 
 
 def _load_taxonomy(report: LoadReport) -> None:

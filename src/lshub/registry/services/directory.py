@@ -39,8 +39,9 @@ class DirectoryQuery:
         _check_known("type", self.type, set(OrganisationType.values))
         _check_known("ownership", self.ownership, {v for v in Ownership.values if v})
         _check_known("province", [p.upper() for p in self.province], set(provinces()))
-        known_codes = set(Specialisation.objects.filter(code__in=self.specialisation).values_list("code", flat=True))
-        _check_known("specialisation", self.specialisation, known_codes)
+        if self.specialisation:
+            known = set(Specialisation.objects.filter(code__in=self.specialisation).values_list("code", flat=True))
+            _check_known("specialisation", self.specialisation, known)
         if self.page < 1:
             raise InvalidQuery("page: must be 1 or more")
         if not 1 <= self.page_size <= MAX_PAGE_SIZE:

@@ -7,6 +7,7 @@ no database.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lshub.registry.services import geo
 
@@ -48,6 +49,7 @@ def country_code(name: str) -> str:
     return COUNTRIES.get(geo.fold(text), "")
 
 
+@lru_cache(maxsize=8192)  # a dump names the same few thousand cities again and again
 def italian_comune(city: str, hint: str = "") -> geo.Comune | None:
     """The Italian comune a city name denotes, or None when unknown or ambiguous.
 

@@ -98,7 +98,13 @@ def _parse_row(number: int, header: list[str], cells: list[str], known_codes: se
     values = {name: restore(cell.strip()) for name, cell in zip(header, cells)}
     for position, cell in enumerate(cells[len(header) :], start=len(header) + 1):
         if cell.strip():
-            errors.append(RowError(number, _("(column %(n)d)") % {"n": position}, _("a value below no column name")))
+            errors.append(
+                RowError(
+                    number,
+                    _("(column %(n)d)") % {"n": position},
+                    _("a value in a column that has no name in the header row"),
+                )
+            )
 
     def check(column: str, parse, *args):
         """The parsed cell, or None after recording why it is wrong."""

@@ -10,4 +10,12 @@
       form.elements.next.value = form.elements.next.value.split("?")[0] + window.location.search;
     }
   });
+
+  // After htmx replaces the directory's results, say the new count (or the problem) aloud.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var announcer = document.getElementById("results-announcer");
+    if (!announcer || event.target.id !== "directory-body") return;
+    var summary = event.target.querySelector("#results-heading, .problem");
+    announcer.textContent = summary ? summary.textContent.replace(/\s+/g, " ").trim() : "";
+  });
 })();

@@ -1,0 +1,155 @@
+"""The resolver against the real registry: identifiers first, then the Splink model."""
+
+from pathlib import Path
+
+import pytest
+
+from lshub.linkage import evaluate, features, model, resolve
+from lshub.registry.models import Identifier, Organisation
+
+GOLD = Path(__file__).parent / "samples" / "linkage" / "gold.csv"
+
+pytestmark = pytest.mark.django_db
+
+
+def _slugs(results):
+    by_id = dict(Organisation.objects.values_list("id", "slug"))
+    return [by_id.get(r.linked_id) for r in results]
+
+
+def test_names_of_one_hospital_resolve_to_it_and_its_namesakes_do_not():
+    results = resolve.resolve(
+        [
+            {"name": "INT Milano"},
+            {"name": "Istituto Nazionale Tumori, Milano"},
+            {"name": "Fondazione IRCCS Istituto Nazionale dei Tumori"},
+            {"name": "IRCCS Istituto Nazionale Tumori Milano", "city": "Milano", "country": "Italy"},
+            {"name": "Istituto Nazionale Tumori Regina Elena, Roma"},
+            {"name": "Istituto Nazionale Tumori IRCCS Fondazione G. Pascale", "city": "Napoli", "country": "Italy"},
+        ]
+    )
+    assert _slugs(results) == ["int", "int", "int", "int", None, None]
+    assert all(r.probability >= model.LINK_THRESHOLD for r in results[:4])
+    assert results[0].best.reasons  # a link says why
+
+
+def test_bicocca_is_not_the_university_of_milan_and_vice_versa():
+    results = resolve.resolve(
+        [
+            {"name": "Università degli Studi di Milano-Bicocca", "city": "Milano"},
+            {"name": "University of Milan", "city": "Milan", "country": "Italy"},
+            {"name": "University of Milano-Bicocca"},
+        ]
+    )
+    assert _slugs(results) == ["unimib", "unimi", "unimib"]
+
+
+def test_exonyms_and_translations():
+    results = resolve.resolve(
+        [
+            {"name": "Politecnico di Milano", "city": "Mailand", "country": "Italien"},
+            {"name": "European Institute of Oncology", "city": "Milan", "country": "Italy"},
+        ]
+    )
+    assert _slugs(results) == ["polimi", "ieo"]
+
+
+def test_an_identifier_wins_over_the_name():
+    ror = Identifier.objects.get(scheme="ror", organisation__slug="ieo").value
+    [result] = resolve.resolve([{"name": "Some other name entirely", "identifiers": {"ror": f"https://ror.org/{ror}"}}])
+    assert result.method == "identifier" and result.decision == resolve.LINK
+    assert Organisation.objects.get(pk=result.linked_id).slug == "ieo"
+    assert result.probability == 1.0
+
+
+def test_identifiers_pointing_at_two_organisations_go_to_review():
+    ieo = Identifier.objects.get(scheme="ror", organisation__slug="ieo").value
+    besta = Identifier.objects.get(scheme="ror", organisation__slug="besta").value
+    [result] = resolve.resolve([{"name": "x", "identifiers": {"ror": ieo, "grid": "nope", "wikidata": None}}])
+    assert result.decision == resolve.LINK
+    Identifier.objects.create(organisation=Organisation.objects.get(slug="besta"), scheme="vat", value="12345678901")
+    [result] = resolve.resolve([{"name": "x", "identifiers": {"ror": ieo, "vat": "IT12345678901"}}])
+    assert result.decision == resolve.REVIEW and result.linked_id is None
+    assert besta  # both organisations exist with their own ROR ids
+
+
+def test_a_company_abroad_with_a_registry_namesake_is_not_linked():
+    results = resolve.resolve(
+        [
+            {"name": "Roche Diagnostics GmbH", "city": "Mannheim", "country": "Germany"},
+            {"name": "Fondazione Bracco", "city": "Milan", "country": "Italy"},
+            {"name": "Local Institution", "city": "Milano", "country": "Italy"},
+        ]
+    )
+    assert _slugs(results) == [None, None, None]
+
+
+def test_resolution_is_deterministic():
+    batch = [{"name": "Humanitas Research Hospital", "city": "Rozzano"}, {"name": "Ospedale San Gerardo", "city": "Monza"}]
+    first = [(r.linked_id, round(r.probability, 9)) for r in resolve.resolve(batch)]
+    second = [(r.linked_id, round(r.probability, 9)) for r in resolve.resolve(batch)]
+    assert first == second and all(link for link, _p in first)
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"name": ""}, "missing or empty"),
+        ({"name": None}, "missing or empty"),
+        ({"city": "Milano"}, "missing or empty"),
+        ({"name": "x" * 10_000}, "10000 characters"),
+        ({"name": "ok", "city": 3}, "city must be text"),
+        ("not an object", "must be an object"),
+    ],
+)
+def test_unusable_candidates_are_refused_with_the_reason(bad, message):
+    with pytest.raises(resolve.InvalidCandidate, match=message):
+        resolve.resolve([{"name": "IEO"}, bad])
+
+
+def test_hostile_names_are_only_text():
+    results = resolve.resolve(
+        [{"name": "'; DROP TABLE registry_organisation; --"}, {"name": "<script>alert(1)</script>"}, {"name": "%%%"}]
+    )
+    assert _slugs(results) == [None, None, None]
+    assert Organisation.objects.filter(slug="int").exists()
+
+
+def test_registry_rows_drop_parts_that_are_another_organisations_name():
+    rows = features.registry_rows(Organisation.objects.filter(slug__in=["ht", "ht-genomics"]))
+    genomics = Organisation.objects.get(slug="ht-genomics").pk
+    keys = {row["key"] for row in rows if row["record_id"] == f"o{genomics}"}
+    assert "human technopole" not in keys  # the part is the whole name of "ht"
+    assert any("genomic" in key for key in keys)
+
+
+def test_gold_set_quality_meets_the_target_on_both_halves():
+    """Precision and recall over the labelled fixture strings (see docs/linkage.md).
+
+    The dev half was used to set the model's parameters; the test half was not used for
+    them (it was used once to find four bugs, described in the docs).
+    """
+    rows = [r for r in evaluate.read_gold(GOLD) if r["split"] in ("dev", "test")]
+    assert len(rows) >= 80
+    scores = evaluate.evaluate(rows)
+    for split in ("dev", "test"):
+        assert scores[split].precision >= 0.97, (split, scores[split].errors)
+        assert scores[split].f1 >= 0.95, (split, scores[split].errors)
+
+
+def test_every_expected_key_of_the_gold_set_is_in_the_registry():
+    rows = evaluate.read_gold(GOLD)  # raises if one is not
+    assert {r["expected_slug"] for r in rows if r["expected_slug"]} <= set(Organisation.objects.values_list("slug", flat=True))
+    assert any(not r["expected_slug"] for r in rows)  # hard negatives are there too
+
+
+def test_scores_arithmetic():
+    scores = evaluate.Scores()
+    scores.add("int", "int", False, {})
+    scores.add("int", "ieo", False, {})  # a wrong link: one false positive and one false negative
+    scores.add("", "ieo", False, {})
+    scores.add("unimi", "", True, {})
+    scores.add("", "", False, {})
+    assert (scores.true_positives, scores.false_positives, scores.false_negatives) == (1, 2, 2)
+    assert scores.precision == pytest.approx(1 / 3) and scores.recall == pytest.approx(1 / 3)
+    assert scores.reviewed == 1 and len(scores.errors) == 3
