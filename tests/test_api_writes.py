@@ -150,6 +150,8 @@ def test_bad_updates_are_refused_and_change_nothing(client, key, body, status, f
 def test_create_refuses_a_taken_slug_and_an_unknown_comune(client, key):
     taken = send(client, "post", "/api/organisations", {**NEW, "slug": "besta"}, key)
     assert taken.status_code == 409 and taken.json()["field"] == "slug"
+    digits = send(client, "post", "/api/organisations", {**NEW, "slug": "12345"}, key)
+    assert digits.status_code == 400 and digits.json()["field"] == "slug"
     nowhere = send(client, "post", "/api/organisations", {**NEW, "seat": {"comune": "Atlantide"}}, key)
     assert nowhere.status_code == 400 and nowhere.json()["field"] == "comune"
     # Atomic: the organisation was not kept without its seat.

@@ -71,6 +71,11 @@ def test_search_facet_profile_and_italian(page, facts):
     expect(heading).to_contain_text(f"{facts['all']} organisations")
     page.evaluate("window.__samePage = true")
 
+    # Paging happens in place too.
+    page.get_by_role("link", name="Next →").click()
+    expect(page.locator(".page-of")).to_contain_text("Page 2 of")
+    expect(page).to_have_url(re.compile(r"/organisations/\?page=2$"))
+
     # A text too long for the service is refused in place, with the reason. The box stops
     # typing at 500 characters; a script (or an old browser) may not.
     search.evaluate(
@@ -101,6 +106,13 @@ def test_search_facet_profile_and_italian(page, facts):
     expect(page.locator("#f-type-irccs")).not_to_be_checked()
     page.go_forward()
     expect(page.locator("#f-type-irccs")).to_be_checked()
+    expect(names).to_have_count(facts["irccs_in_pavia"])
+
+    # A chosen filter can be removed from the list of filters in force, and put back.
+    page.locator(".chosen a", has_text="Research hospital (IRCCS)").click()
+    expect(heading).to_contain_text(f"{facts['pavia']} organisations")
+    expect(page.locator("#f-type-irccs")).not_to_be_checked()
+    page.locator("#f-type-irccs").check()
     expect(names).to_have_count(facts["irccs_in_pavia"])
 
     # The results lead to the profile.

@@ -41,7 +41,10 @@ def test_a_gap_is_written_as_a_gap_never_zero(client, db):
 def test_region_table_in_italian(client, db):
     response = client.get("/it/observatory/?segment=pharma")
     assert response.status_code == 200
-    assert "Esportazioni farmaceutiche" in response.content.decode()
+    page = response.content.decode()
+    assert "Esportazioni farmaceutiche" in page  # the indicator's own Italian label
+    assert "Indicatori delle scienze della vita: Lombardia (ITC4)" in page  # the page's strings
+    assert "Quota nazionale" in page
 
 
 def test_indicator_page_has_a_server_side_svg_chart_and_sources(client, db):

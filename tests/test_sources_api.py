@@ -41,7 +41,9 @@ def test_the_share_with_its_method_and_sources(client, trials):
     assert "legacy.xml" in body["source_files"] and body["method"]
 
 
-@pytest.mark.parametrize("query, status, field", [("region=Lombardia", 400, "region"), ("regione=ITC4", 400, "regione")])
+@pytest.mark.parametrize(
+    "query, status, field", [("region=Lombardia", 400, "region"), ("regione=ITC4", 400, "regione")]
+)
 def test_bad_share_requests_are_400(client, query, status, field):
     api, prefix = client
     response = api.get(f"{prefix}/share?{query}")

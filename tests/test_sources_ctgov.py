@@ -25,8 +25,12 @@ def _by_id(path):
 def test_an_api_v2_study_gives_the_trial_its_sponsors_and_named_sites():
     records = _by_id(SAMPLE / "v2_study.json")
     assert list(records) == [
-        "NCT09000001", "NCT09000001/sponsor/1", "NCT09000001/sponsor/2",
-        "NCT09000001/site/1", "NCT09000001/site/2", "NCT09000001/site/3",
+        "NCT09000001",
+        "NCT09000001/sponsor/1",
+        "NCT09000001/sponsor/2",
+        "NCT09000001/site/1",
+        "NCT09000001/site/2",
+        "NCT09000001/site/3",
     ]  # the fourth site has no facility name: it stays on the trial only
     trial = records["NCT09000001"].candidate
     assert trial["phases"] == ["PHASE2", "PHASE3"] and trial["study_type"] == "INTERVENTIONAL"
@@ -34,7 +38,12 @@ def test_an_api_v2_study_gives_the_trial_its_sponsors_and_named_sites():
     assert trial["conditions"] == ["Asthma", "Airway Inflammation"] and len(trial["sites"]) == 4
     milan = records["NCT09000001/site/1"].candidate
     assert (milan["name"], milan["city"], milan["province"], milan["country"], milan["nuts2"]) == (
-        "Istituto Esempio di Ricerca", "Milano", "MI", "IT", "ITC4")
+        "Istituto Esempio di Ricerca",
+        "Milano",
+        "MI",
+        "IT",
+        "ITC4",
+    )
     assert (milan["lat"], milan["lon"]) == (45.46427, 9.18951)
     assert records["NCT09000001/site/3"].candidate["country"] == "ES"
     lead = records["NCT09000001/sponsor/1"].candidate
@@ -53,9 +62,16 @@ def test_the_classic_api_is_read_in_the_same_vocabulary_and_a_titleless_study_is
     items = list(ctgov.parse(SAMPLE / "classic.json"))
     trial = items[0].candidate
     assert (trial["nct_id"], trial["phases"], trial["overall_status"], trial["study_type"], trial["start_date"]) == (
-        "NCT09000011", ["NA"], "ACTIVE_NOT_RECRUITING", "INTERVENTIONAL", "2021-03-02")
+        "NCT09000011",
+        ["NA"],
+        "ACTIVE_NOT_RECRUITING",
+        "INTERVENTIONAL",
+        "2021-03-02",
+    )
     assert [i.candidate["name"] for i in items if getattr(i, "kind", "") == "sponsor"] == [
-        "Fondazione Esempio per la Salute", "Istituto Esempio di Ricerca"]
+        "Fondazione Esempio per la Salute",
+        "Istituto Esempio di Ricerca",
+    ]
     bergamo = next(i for i in items if getattr(i, "record_id", "") == "NCT09000011/site/2")
     assert (bergamo.candidate["city"], bergamo.candidate["nuts2"]) == ("Bergamo", "ITC4")
     assert items[-1] == Rejected(2, "title", "NCT09000012 has no title")
@@ -67,16 +83,22 @@ def test_legacy_xml_with_repeated_and_attributed_elements():
     assert trial["phases"] == ["PHASE1", "PHASE2"] and trial["start_date"] == "2016-01-26"
     assert trial["conditions"] == ["Lymphoma", "Relapsed Disease"]
     assert [records[f"NCT09000021/sponsor/{n}"].candidate["name"] for n in (1, 2, 3)] == [
-        "Esempio Pharma S.p.A.", "Istituto Esempio di Ricerca", "Example Biotech Inc."]
+        "Esempio Pharma S.p.A.",
+        "Istituto Esempio di Ricerca",
+        "Example Biotech Inc.",
+    ]
     meldola = records["NCT09000021/site/2"].candidate
     assert (meldola["city"], meldola["province"]) == ("Meldola", "FC")  # "Meldola (FC)" as written
 
 
-@pytest.mark.parametrize("content, message", [
-    ('{"studies": [{"protocolSection": {"identificationModule": {"nctId": "NCT1"', "cut short"),
-    ("<clinical_study><id_info><nct_id>NCT1</nct_id>", "cut short or is not valid XML"),
-    ('{"hello": 1}', "holds no ClinicalTrials.gov study"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"studies": [{"protocolSection": {"identificationModule": {"nctId": "NCT1"', "cut short"),
+        ("<clinical_study><id_info><nct_id>NCT1</nct_id>", "cut short or is not valid XML"),
+        ('{"hello": 1}', "holds no ClinicalTrials.gov study"),
+    ],
+)
 def test_broken_files_are_refused_with_the_reason(tmp_path, content, message):
     path = tmp_path / "broken.json"
     path.write_text(content)
@@ -90,15 +112,23 @@ def test_loading_fills_the_trial_tables_and_a_reload_changes_nothing():
         assert load("ctgov", SAMPLE / name).ok
     trial = Trial.objects.get(nct_id="NCT09000001")
     assert (trial.title, trial.phases, trial.sponsor_name, str(trial.start_date)) == (
-        "Example Drug Versus Placebo in Moderate Asthma", ["PHASE2", "PHASE3"], "Esempio Pharma S.p.A.", "2023-04-01")
+        "Example Drug Versus Placebo in Moderate Asthma",
+        ["PHASE2", "PHASE3"],
+        "Esempio Pharma S.p.A.",
+        "2023-04-01",
+    )
     assert trial.source_file == "v2_study.json" and trial.staged_record.kind == "trial"
     sites = list(trial.sites.values_list("position", "city", "country_code", "nuts2", "staged_record__record_id"))
     assert sites == [
-        (1, "Milano", "IT", "ITC4", "NCT09000001/site/1"), (2, "Roma", "IT", "ITI4", "NCT09000001/site/2"),
-        (3, "Barcelona", "ES", "", "NCT09000001/site/3"), (4, "Pavia", "IT", "ITC4", None),
+        (1, "Milano", "IT", "ITC4", "NCT09000001/site/1"),
+        (2, "Roma", "IT", "ITI4", "NCT09000001/site/2"),
+        (3, "Barcelona", "ES", "", "NCT09000001/site/3"),
+        (4, "Pavia", "IT", "ITC4", None),
     ]
     assert list(trial.sponsors.values_list("role", "name")) == [
-        ("lead", "Esempio Pharma S.p.A."), ("collaborator", "Università Esempio")]
+        ("lead", "Esempio Pharma S.p.A."),
+        ("collaborator", "Università Esempio"),
+    ]
     counts = (Trial.objects.count(), TrialSite.objects.count(), TrialSponsor.objects.count())
     again = load("ctgov", SAMPLE / "v2_study.json")
     assert (again.stage.new, again.stage.changed, again.stage.unchanged) == (0, 0, 6)
@@ -146,11 +176,15 @@ def test_the_regional_share_after_linkage_follows_the_resolved_organisations():
     StagedRecord.objects.filter(record_id="NCT09000003/site/1").update(organisation=lombard, status="linked")
     # Both sites of trial 11 (Brescia, Bergamo) resolve to an organisation with no Lombard
     # site: 11 drops. Trial 01 stays: its unnamed Pavia site is unresolved and in Lombardy.
-    StagedRecord.objects.filter(record_id__startswith="NCT09000011/site/").update(organisation=elsewhere, status="linked")
+    StagedRecord.objects.filter(record_id__startswith="NCT09000011/site/").update(
+        organisation=elsewhere, status="linked"
+    )
     share = share_of_national_interventional_trials("ITC4")
     assert (share.numerator, share.denominator) == (3, 4)
     assert share.regional_trials == ["NCT09000001", "NCT09000003", "NCT09000021"]
-    assert set(Trial.objects.filter(sites__staged_record__organisation=lombard).values_list("nct_id", flat=True)) == {"NCT09000003"}
+    assert set(Trial.objects.filter(sites__staged_record__organisation=lombard).values_list("nct_id", flat=True)) == {
+        "NCT09000003"
+    }
 
 
 @pytest.mark.django_db
@@ -163,8 +197,9 @@ def test_an_empty_load_gives_a_gap_not_zero():
 def test_trials_for_an_organisation_by_phase_and_condition():
     _italian_interventional()
     org = Organisation.objects.first()
-    StagedRecord.objects.filter(record_id__in=["NCT09000001/site/1", "NCT09000021/sponsor/2", "NCT09000002/site/1"]).update(
-        organisation=org, status="linked")
+    StagedRecord.objects.filter(
+        record_id__in=["NCT09000001/site/1", "NCT09000021/sponsor/2", "NCT09000002/site/1"]
+    ).update(organisation=org, status="linked")
     assert sync_organisations() == 3
     assert TrialSite.objects.filter(organisation=org).count() == 2
     found = trials_for(org)

@@ -163,8 +163,9 @@ def test_a_killed_load_resumed_equals_one_clean_run(tmp_path, databases, source,
     total = make(data)
     load = ["-m", "lshub.sources.cli", source, str(data), "--batch-size", str(BATCH)]
 
-    process = subprocess.Popen([sys.executable, *load], env=_env(tmp_path, resumed),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, *load], env=_env(tmp_path, resumed), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     deadline = time.monotonic() + 300
     while resumed.count() < 10 * BATCH and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)

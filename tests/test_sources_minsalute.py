@@ -21,7 +21,12 @@ def test_the_register_keeps_one_record_per_azienda_from_its_newest_year():
     c = ats.candidate
     assert c["name"] == "ATS ESEMPIO DELLA MONTAGNA" and c["address"] == "VIA ESEMPIO 22"
     assert c["identifiers"] == {"minsalute": "030393", "vat": "00998877665"}
-    assert (c["city"], c["province"], c["country"], c["website"]) == ("Sondrio", "SO", "IT", "https://www.ats-esempio.it")
+    assert (c["city"], c["province"], c["country"], c["website"]) == (
+        "Sondrio",
+        "SO",
+        "IT",
+        "https://www.ats-esempio.it",
+    )
     assert c["lat"] and c["lon"]
 
 
@@ -40,6 +45,16 @@ def test_a_statistics_table_yields_its_facilities_once_each():
     ]
     assert records[0].candidate["parent"] == {"minsalute": "030393", "name": "ATS ESEMPIO DELLA MONTAGNA"}
     assert "TOTALE PERSONALE,," not in records[0].raw  # measures are not part of the record
+
+
+def test_a_facility_list_keeps_one_record_per_structure_with_its_azienda():
+    records = [i for i in minsalute.parse(SAMPLE / "strutture.csv") if isinstance(i, Parsed)]
+    assert [(r.record_id, r.kind) for r in records] == [("030393/030901", "facility"), ("030393/030902", "facility")]
+    sondrio = records[0].candidate
+    assert (sondrio["name"], sondrio["city"], sondrio["province"]) == ("OSPEDALE ESEMPIO DI SONDRIO", "Sondrio", "SO")
+    assert sondrio["parent"] == {"minsalute": "030393", "name": ""}
+    assert records[0].raw["DESCRIZIONE TIPO STRUTTURA"] == "Ospedale a gestione diretta"
+    assert "POSTI LETTO" not in records[0].raw  # a measure, not part of the record
 
 
 def test_a_file_forced_to_the_wrong_encoding_fails_with_the_line(tmp_path):
@@ -74,7 +89,10 @@ def test_loading_twice_changes_nothing():
     second = load("minsalute", SAMPLE / "aziende.csv")
     assert (first.stage.read, first.stage.new, len(first.stage.rejected)) == (4, 3, 1)
     assert (second.stage.new, second.stage.changed, second.stage.unchanged) == (0, 0, 3)
-    assert StagedRecord.objects.get(source="minsalute", record_id="030393").candidate["identifiers"]["vat"] == "00998877665"
+    assert (
+        StagedRecord.objects.get(source="minsalute", record_id="030393").candidate["identifiers"]["vat"]
+        == "00998877665"
+    )
 
 
 def test_the_real_register_gives_15_asl_and_8_ats():

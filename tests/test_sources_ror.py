@@ -30,8 +30,11 @@ def test_a_v2_record_becomes_a_full_candidate():
     assert c["geonames_id"] == 3173435
     assert c["website"] == "https://www.esempio-ricerca.it"
     assert c["identifiers"] == {
-        "ror": "05sample1", "grid": "grid.999001.1", "isni": "0000 0000 0000 0001",
-        "wikidata": "Q99999001", "fundref": "501100999002",  # the preferred FundRef id, not the first
+        "ror": "05sample1",
+        "grid": "grid.999001.1",
+        "isni": "0000 0000 0000 0001",
+        "wikidata": "Q99999001",
+        "fundref": "501100999002",  # the preferred FundRef id, not the first
     }
     assert c["identifiers_all"]["fundref"] == ["501100999002", "501100999001"]
     assert c["relationships"] == [{"type": "parent", "id": "05sample2", "label": "Università Esempio"}]
@@ -45,7 +48,12 @@ def test_a_v1_record_maps_to_the_same_vocabulary():
     assert c["aliases"] == ["Example University", "Ateneo Esempio"]
     assert c["types"] == ["education", "funder"]
     assert (c["city"], c["province"], c["country"], c["geonames_id"]) == ("Pavia", "PV", "IT", 3171366)
-    assert c["identifiers"] == {"ror": "05sample2", "grid": "grid.999002.2", "isni": "0000 0000 0000 0002", "wikidata": "Q99999002"}
+    assert c["identifiers"] == {
+        "ror": "05sample2",
+        "grid": "grid.999002.2",
+        "isni": "0000 0000 0000 0002",
+        "wikidata": "Q99999002",
+    }
     assert c["relationships"] == [{"type": "child", "id": "05sample1", "label": "Istituto Esempio di Ricerca"}]
 
 
@@ -103,7 +111,10 @@ def test_loading_a_truncated_file_keeps_what_came_before_and_says_why(tmp_path):
     report = load("ror", cut)
     assert not report.ok and "cut short" in report.error
     assert report.stage.new == 2 and report.stage.rejected[0][:2] == (3, "name")
-    assert set(StagedRecord.objects.filter(source="ror").values_list("record_id", flat=True)) >= {"05sample1", "05sample2"}
+    assert set(StagedRecord.objects.filter(source="ror").values_list("record_id", flat=True)) >= {
+        "05sample1",
+        "05sample2",
+    }
     full = load("ror", SAMPLE / "dump.json")  # the repaired file completes the load
     assert full.ok and (full.stage.new, full.stage.unchanged) == (1, 2)
 

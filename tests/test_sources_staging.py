@@ -25,7 +25,9 @@ def test_a_new_file_stages_every_record_as_new():
 
 def test_the_same_file_twice_changes_nothing():
     stage("test", "a.json", _records([("1", "Alpha"), ("2", "Beta")]))
-    before = list(StagedRecord.objects.filter(source="test").values("record_id", "content_hash", "status", "first_seen"))
+    before = list(
+        StagedRecord.objects.filter(source="test").values("record_id", "content_hash", "status", "first_seen")
+    )
     report = stage("test", "a.json", _records([("1", "Alpha"), ("2", "Beta")]))
     assert (report.new, report.changed, report.unchanged) == (0, 0, 2)
     after = list(StagedRecord.objects.filter(source="test").values("record_id", "content_hash", "status", "first_seen"))

@@ -34,12 +34,15 @@ def test_command_line_pairs_and_rows_without_an_id_get_a_stable_one():
     assert first == again and len(set(first)) == 4 and all(r.startswith("name:") for r in first)
 
 
-@pytest.mark.parametrize("pairs, message", [
-    (["city=Comune"], "which column holds the name"),
-    (["name=Denominazione", "colour=Comune"], "unknown field"),
-    (["name=Ragione sociale"], "has no column 'Ragione sociale'; its columns are: Codice, Denominazione"),
-    (["name"], "should read FIELD=COLUMN"),
-])
+@pytest.mark.parametrize(
+    "pairs, message",
+    [
+        (["city=Comune"], "which column holds the name"),
+        (["name=Denominazione", "colour=Comune"], "unknown field"),
+        (["name=Ragione sociale"], "has no column 'Ragione sociale'; its columns are: Codice, Denominazione"),
+        (["name"], "should read FIELD=COLUMN"),
+    ],
+)
 def test_a_bad_mapping_is_explained(pairs, message):
     with pytest.raises(SourceFileError, match=message):
         list(tabular.parse(SAMPLE / "members.csv", tabular.mapping_from_options("m", pairs)))

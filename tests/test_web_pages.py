@@ -5,11 +5,20 @@ import re
 from html import unescape
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from lshub.registry.models import Organisation, Site
 from lshub.registry.services import directory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def default_language_afterwards():
+    """A request to an Italian page leaves Italian active in this thread: reset it for the next test."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -291,6 +300,8 @@ def test_italian_error_message_is_italian_around_the_field_name(client):
     response = client.get("/it/organisations/?province=ZZ")
     assert response.status_code == 400
     assert "Questa ricerca non può avere risposta" in response.content.decode()
+    page = client.get("/it/organisations/?page=abc")
+    assert "page: &#x27;abc&#x27; non è un numero intero" in page.content.decode()
 
 
 def language_forms(body: str) -> dict[str, str]:

@@ -56,6 +56,21 @@ def migrate(args: tuple[str, ...]) -> None:
     click.echo("database ready")
 
 
+@main.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args: tuple[str, ...]) -> None:
+    """Run a Django management command with lshub's settings.
+
+    \b
+    Example:
+      lshub manage createsuperuser
+    """
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["lshub manage", *args])
+
+
 @main.command("load-demo")
 def load_demo() -> None:
     """Load the embedded Lombardy dataset. Running it twice changes nothing.
@@ -412,13 +427,15 @@ def ingest() -> None:
 
 
 def _mount_app_commands() -> None:
-    """`ingest` gathers the loaders each app exports; `indicators` is the observatory's."""
+    """`ingest` gathers the loaders each app exports; other apps add their own commands."""
     from lshub.observatory.cli import indicators, ingest_commands
+    from lshub.reports.cli import factsheet
     from lshub.sources.cli import commands as source_commands
 
     for command in [*source_commands, *ingest_commands]:
         ingest.add_command(command)
     main.add_command(indicators)
+    main.add_command(factsheet)
 
 
 _mount_app_commands()

@@ -20,8 +20,6 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from lshub.registry.services.directory import InvalidQuery
 from lshub.registry.services.editing import EditError
 
-from .tokens import TokenError
-
 logger = logging.getLogger(__name__)
 
 # Messages of the directory's InvalidQuery start with the parameter they are about: "page: …".
@@ -62,10 +60,6 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(EditError)
     def edit_error(request, exc: EditError):
         return respond(request, 409 if exc.conflict else 400, str(exc), exc.field)
-
-    @api.exception_handler(TokenError)
-    def token_error(request, exc: TokenError):
-        return respond(request, 400, str(exc))
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):

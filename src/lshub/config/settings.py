@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "lshub.reports",
     "lshub.sources",
     "lshub.linkage",
+    "lshub.partnering",
     "lshub.api",
     "lshub.web",
 ]
@@ -124,6 +125,7 @@ def _package_static(package: str) -> Path:
 
 STATICFILES_DIRS = [("leaflet", _package_static("leaflet"))]
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves from the finders; it only warns if this is missing
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -13,6 +13,7 @@ urlpatterns += i18n_patterns(
     path("observatory/", include("lshub.observatory.urls")),
     path("factsheet/", include("lshub.reports.urls")),
     path("review/", include("lshub.linkage.urls")),
+    path("partnering/", include("lshub.partnering.urls")),
     path("", include("lshub.web.urls")),
     prefix_default_language=False,
 )

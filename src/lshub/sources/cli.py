@@ -31,10 +31,15 @@ def _django() -> None:
 
 
 def common_options(command):
-    command = click.option("--batch-size", type=click.IntRange(1), default=None, hidden=True,
-                           help="Records per transaction (default 500).")(command)
-    command = click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-                           help="Write the full report (every rejected record) to this JSON file.")(command)
+    command = click.option(
+        "--batch-size", type=click.IntRange(1), default=None, hidden=True, help="Records per transaction (default 500)."
+    )(command)
+    command = click.option(
+        "--report",
+        "report_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write the full report (every rejected record) to this JSON file.",
+    )(command)
     command = click.option("--dry-run", is_flag=True, help="Read and compare, write nothing.")(command)
     command = click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))(command)
     return command
@@ -75,8 +80,12 @@ def minsalute(paths, dry_run, report_path, batch_size, encoding):
 @common_options
 @click.option("--map", "pairs", multiple=True, metavar="FIELD=COLUMN", help="Which column feeds which field (repeat).")
 @click.option("--set", "defaults", multiple=True, metavar="FIELD=VALUE", help="A constant for every row (repeat).")
-@click.option("--mapping", "mapping_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A YAML mapping file instead of --map.")
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A YAML mapping file instead of --map.",
+)
 @click.option("--name", help="Name of the mapping; the source becomes csv:NAME (default: the file name).")
 @click.option("--sheet", default="", help="XLSX sheet (default: the first).")
 @click.option("--encoding", default="", help="CSV encoding (detected by default).")
@@ -89,8 +98,10 @@ def orgs_csv(paths, dry_run, report_path, batch_size, pairs, defaults, mapping_f
     from .parsers.tabular import mapping_from_options, mapping_from_yaml
 
     try:
-        mapping = mapping_from_yaml(mapping_file) if mapping_file else mapping_from_options(
-            name or paths[0].stem, list(pairs), list(defaults)
+        mapping = (
+            mapping_from_yaml(mapping_file)
+            if mapping_file
+            else mapping_from_options(name or paths[0].stem, list(pairs), list(defaults))
         )
     except SourceFileError as error:
         raise click.UsageError(str(error)) from error
@@ -137,7 +148,9 @@ def run(source: str, paths, dry_run: bool, report_path: Path | None, **options) 
             progress.remove_task(task)
     _summary(reports, dry_run)
     if report_path:
-        report_path.write_text(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False), encoding="utf-8")
+        report_path.write_text(
+            json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False), encoding="utf-8"
+        )
         click.echo(_("report written to %(path)s") % {"path": report_path})
     if any(not r.ok for r in reports):
         raise SystemExit(1)
@@ -149,8 +162,15 @@ def _progress():
 
     console = Console(stderr=True)
     return Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn(_("records")), TimeElapsedColumn(), console=console, disable=not console.is_terminal, transient=True,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(_("records")),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal,
+        transient=True,
     )
 
 
@@ -161,12 +181,27 @@ def _summary(reports, dry_run: bool) -> None:
     many = len(reports) > MAX_FILE_LINES
     for r in reports:
         if not many or r.error or r.stage.rejected:
-            _line(r.stage.read, r.stage.new, r.stage.changed, r.stage.unchanged, r.queued, len(r.stage.rejected), r.stage.file)
+            _line(
+                r.stage.read,
+                r.stage.new,
+                r.stage.changed,
+                r.stage.unchanged,
+                r.queued,
+                len(r.stage.rejected),
+                r.stage.file,
+            )
             _problems(r)
     if len(reports) > 1:
         total = lambda attr: sum(getattr(r.stage, attr) for r in reports)  # noqa: E731
-        _line(total("read"), total("new"), total("changed"), total("unchanged"), reports[-1].queued,
-              sum(len(r.stage.rejected) for r in reports), _("total of %(n)s files") % {"n": len(reports)})
+        _line(
+            total("read"),
+            total("new"),
+            total("changed"),
+            total("unchanged"),
+            reports[-1].queued,
+            sum(len(r.stage.rejected) for r in reports),
+            _("total of %(n)s files") % {"n": len(reports)},
+        )
 
 
 def _line(read, new, changed, unchanged, queued, rejected, label) -> None:
@@ -176,9 +211,12 @@ def _line(read, new, changed, unchanged, queued, rejected, label) -> None:
 def _problems(r) -> None:
     rejected = r.stage.rejected
     for number, field, reason in rejected[:MAX_SHOWN_REJECTIONS]:
-        click.echo("  " + _("rejected record %(n)s (%(field)s): %(reason)s") % {"n": number, "field": field, "reason": reason})
+        click.echo(
+            "  " + _("rejected record %(n)s (%(field)s): %(reason)s") % {"n": number, "field": field, "reason": reason},
+            err=True,
+        )
     if len(rejected) > MAX_SHOWN_REJECTIONS:
-        click.echo("  " + _("… and %(n)s more (see --report)") % {"n": len(rejected) - MAX_SHOWN_REJECTIONS})
+        click.echo("  " + _("… and %(n)s more (see --report)") % {"n": len(rejected) - MAX_SHOWN_REJECTIONS}, err=True)
     if r.error:
         click.echo(_("error: %(file)s: %(error)s") % {"file": r.stage.file, "error": r.error}, err=True)
 

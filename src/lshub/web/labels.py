@@ -6,7 +6,7 @@ subtype missing here is shown as its code with spaces: nothing is hidden.
 
 from django.utils.translation import gettext_lazy as _
 
-from lshub.registry.choices import OrganisationType
+from lshub.registry.choices import OrganisationType, Ownership
 
 SUBTYPE_LABELS = {
     "api": _("active pharmaceutical ingredients"),
@@ -77,6 +77,13 @@ def type_label(code: str) -> str:
         return str(OrganisationType(code).label)
     except ValueError:
         return code.replace("_", " ")
+
+
+def ownership_label(code: str) -> str:
+    try:
+        return str(Ownership(code).label)
+    except ValueError:
+        return code
 
 
 # Map colours per organisation type, told apart also by people with colour-vision deficiency

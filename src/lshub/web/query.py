@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 from lshub.registry.services.directory import FACETS, DirectoryQuery, InvalidQuery
 from lshub.registry.services.text import query_words
@@ -30,7 +31,8 @@ def _whole_number(params: QueryDict, name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise InvalidQuery(f"{name}: {raw[:40]!r} is not a whole number") from None
+        message = _("%(name)s: %(value)r is not a whole number") % {"name": name, "value": raw[:40]}
+        raise InvalidQuery(message) from None
 
 
 def _values(params: QueryDict, name: str) -> list[str]:

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,12 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from lshub.registry.choices import RELATION_INVERSE_LABELS
-from lshub.registry.models import Organisation, Relation, Specialisation
+from lshub.registry.models import Organisation, Relation
 from lshub.registry.services import directory, history
 
 from . import mapdata
-from .labels import subtype_label, type_label
+from .labels import ownership_label, subtype_label, type_label
+from .facets import chosen_filters, facet_options
 from .query import filters_only, parse
+
 
 @require_GET
 def home(request):
@@ -48,7 +50,7 @@ def home(request):
 
 def _with_share(rows: list[tuple[str, str, int]]) -> list[tuple[str, str, int, int]]:
     """Append each row's length as a percentage of the largest, for drawing bars."""
-    largest = max((n for *_, n in rows), default=0) or 1
+    largest = max((row[-1] for row in rows), default=0) or 1
     return [(value, label, n, round(100 * n / largest)) for value, label, n in rows]
 
 
@@ -65,11 +67,11 @@ def directory_page(request):
         context["error"] = str(error)
     if result is not None:
         prefetch_related_objects(result.organisations, "sites", "specialisation_links__specialisation")
-        facets = _facets(result)
+        facets = facet_options(result)
         context.update(
             result=result,
             facets=facets,
-            chosen=_chosen(request.GET, facets),
+            chosen=chosen_filters(request.GET, facets),
             typed=parsed.typed,
             unsearchable=parsed.unsearchable,
             filters=filters_only(request.GET).urlencode(),
@@ -85,61 +87,6 @@ def directory_page(request):
     # The same URL answers with a fragment or a page: caches must tell them apart.
     patch_vary_headers(response, ("HX-Request",))
     return response
-
-
-def _facets(result: directory.DirectoryPage) -> list[dict]:
-    """Each facet with its title and options (value, label, count, checked).
-
-    A chosen value that no longer has results is kept (count 0) so it can be unticked.
-    """
-    facets = []
-    for name in directory.FACETS:
-        chosen = getattr(result.query, name)
-        options = [
-            (value, subtype_label(value) if name == "subtype" else label, n, value in chosen)
-            for value, label, n in result.facets.get(name, [])
-        ]
-        present = {value for value, *_ in options}
-        options += [(value, _label_for(name, value), 0, True) for value in chosen if value not in present]
-        facets.append({"name": name, "title": _facet_title(name), "options": options})
-    return facets
-
-
-def _label_for(name: str, value: str) -> str:
-    """The label of a facet value that has no results at the moment (so no count row)."""
-    if name == "type":
-        return type_label(value)
-    if name == "subtype":
-        return subtype_label(value)
-    if name == "ownership":
-        return _field_value("ownership", value)
-    if name == "specialisation":
-        found = Specialisation.objects.filter(code=value).first()
-        return found.label if found else value
-    return value
-
-
-def _chosen(params, facets: list[dict]) -> list[tuple[str, str, str]]:
-    """The filters in force as (facet title, value label, query string without that value)."""
-    chosen = []
-    for facet in facets:
-        for value, label, _count, checked in facet["options"]:
-            if checked:
-                remaining = filters_only(params)
-                kept = [v for v in remaining.getlist(facet["name"]) if v.strip().upper() != value.upper()]
-                remaining.setlist(facet["name"], kept)
-                chosen.append((facet["title"], label, remaining.urlencode()))
-    return chosen
-
-
-def _facet_title(name: str) -> str:
-    return {
-        "type": _("Type"),
-        "subtype": _("Subtype"),
-        "province": _("Province"),
-        "specialisation": _("Specialisation"),
-        "ownership": _("Ownership"),
-    }[name]
 
 
 @require_GET
@@ -194,7 +141,7 @@ def _history_rows(changes: list[history.Change]) -> list[dict]:
 def _field_label(name: str) -> str:
     try:
         return str(Organisation._meta.get_field(name).verbose_name)
-    except Exception:  # a field since removed from the model still has a history
+    except FieldDoesNotExist:  # a field since removed from the model still has a history
         return name
 
 
@@ -206,7 +153,7 @@ def _field_value(name: str, value):
     if name == "subtype":
         return subtype_label(value)
     if name == "ownership":
-        return dict(Organisation._meta.get_field("ownership").choices).get(value, value)
+        return ownership_label(value)
     return value
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from django.db import connection
 
 from ..models import Observation
@@ -18,7 +20,7 @@ COLUMNS = ["indicator", "geo", "period", "value", "status", "flags", "qualifier"
 DB_COLUMNS = ["indicator_id", "geo_id", "period", "value", "status", "flags", "qualifier", "stated_share", "source_id", "note"]
 NOT_NULL_TEXT = ["status", "flags", "qualifier", "note"]
 BATCH = 50_000
-SQLITE_CACHE_KIB = -256_000  # negative: KiB, i.e. 250 MB at most, used only as pages fill
+SQLITE_CACHE_KIB = -128_000  # negative: KiB, i.e. 125 MB at most, used only as pages fill
 
 
 def _prepared(frame: pd.DataFrame) -> pd.DataFrame:
@@ -46,12 +48,15 @@ def _copy_postgresql(rows: pd.DataFrame) -> None:
     columns = ", ".join(DB_COLUMNS)
     forced = ", ".join(NOT_NULL_TEXT)
     sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({forced}))"
+    # Arrow writes the CSV in C++: text quoted, empty text as "", NULL as an empty field.
+    arrow = pa.Table.from_pandas(rows, preserve_index=False)
+    options = pa_csv.WriteOptions(include_header=False)
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor: COPY is not part of the DB-API
-        for start in range(0, len(rows), BATCH * 4):
-            buffer = io.StringIO()
-            rows.iloc[start : start + BATCH * 4].to_csv(buffer, header=False, index=False)
-            with raw.copy(sql) as copy:
+        with raw.copy(sql) as copy:
+            for batch in arrow.to_batches(max_chunksize=BATCH * 4):
+                buffer = io.BytesIO()
+                pa_csv.write_csv(pa.Table.from_batches([batch]), buffer, options)
                 copy.write(buffer.getvalue())
 
 
@@ -59,9 +64,6 @@ def _executemany(rows: pd.DataFrame) -> None:
     table = Observation._meta.db_table
     placeholders = ", ".join(["%s"] * len(DB_COLUMNS))
     sql = f"INSERT INTO {table} ({', '.join(DB_COLUMNS)}) VALUES ({placeholders})"
-    # Column by column to Python lists (fast), NaN / NA as SQL NULL.
-    columns = [_python_values(rows[name]) for name in COLUMNS]
-    records = list(zip(*columns))
     with connection.cursor() as cursor:
         # A larger page cache for the load: index pages stay in memory instead of being
         # re-read for each row (SQLite's default is 2 MB).
@@ -69,8 +71,10 @@ def _executemany(rows: pd.DataFrame) -> None:
         previous = cursor.fetchone()[0]
         cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
         try:
-            for start in range(0, len(records), BATCH):
-                cursor.executemany(sql, records[start : start + BATCH])
+            for start in range(0, len(rows), BATCH):
+                # Column by column to Python lists (fast), one batch at a time (memory).
+                batch = rows.iloc[start : start + BATCH]
+                cursor.executemany(sql, list(zip(*(_python_values(batch[name]) for name in COLUMNS))))
         finally:
             cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 

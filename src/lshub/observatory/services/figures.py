@@ -127,15 +127,6 @@ def figures_for(place: Geography, definitions: list[Indicator], year: int | None
     return result
 
 
-def cell(definition: Indicator, place: Geography, year: int) -> Figure:
-    """The figure of exactly this year (a gap when the year has no observation): for benchmarks."""
-    own, national = _observations([definition], place)
-    by_period = _best_by_period(own[definition.id])
-    if year not in by_period:
-        return gap_figure(definition, place, year)
-    return figure_from(definition, place, by_period[year], by_period, _best_by_period(national[definition.id]))
-
-
 def gap_figure(definition: Indicator, place: Geography, year: int | None = None, note: str = "") -> Figure:
     source = definition.default_source
     return Figure(

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -26,7 +25,7 @@ from django.db import transaction
 
 from lshub.registry.models import Source
 
-from ..models import Geography, Indicator, Observation
+from ..models import Geography, Observation
 from . import bulk
 from .definitions import GEO_CODE
 
@@ -263,10 +262,3 @@ def _shown(value) -> str:
 def _period(period) -> str:
     return "undated" if period is None or pd.isna(period) else str(int(period))
 
-
-def indicator_ids() -> set[str]:
-    return set(Indicator.objects.values_list("id", flat=True))
-
-
-def display_path(path: Path) -> str:
-    return Path(path).name

@@ -8,7 +8,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from ..choices import Qualifier, Status
+from ..choices import EUROSTAT_FLAGS, Qualifier, Status
 
 register = template.Library()
 
@@ -52,6 +52,12 @@ def signed(value) -> str:
     text = number(abs(Decimal(value)))
     sign = "+" if value > 0 else "−" if value < 0 else "±"
     return f"{sign}{text} %"
+
+
+@register.filter
+def flag_meanings(flags: str) -> str:
+    """'bp' -> 'break in time series, provisional' (unknown letters are shown as they are)."""
+    return ", ".join(str(EUROSTAT_FLAGS.get(letter, letter)) for letter in flags or "")
 
 
 @register.filter

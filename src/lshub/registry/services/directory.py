@@ -110,9 +110,10 @@ def facet_counts(query: DirectoryQuery) -> dict[str, list[tuple[str, str, int]]]
     facets = {}
     searching = bool(query.q.strip())
     shared = [name for name in ORGANISATION_COLUMNS if name not in query.filters]
-    if searching and len(shared) > 1:
-        # Unfiltered facets all count the same result set: one pass over the search matches
-        # for all the organisation columns instead of one each (each pass re-runs the search).
+    if shared and (searching or query.filters):
+        # Facets without a filter of their own all count the same result set: one pass over
+        # it for all those organisation columns, instead of one each (each re-running the
+        # search, or scanning a column's index across the whole registry to group by it).
         facets.update(_count_columns(shared, filtered(query)))
     for name in FACETS:
         if name not in facets:

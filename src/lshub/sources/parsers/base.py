@@ -32,16 +32,34 @@ class Rejected:
 
 # The keys of an organisation candidate, in the registry's vocabulary.
 CANDIDATE_KEYS = (
-    "name", "aliases", "acronyms", "types", "city", "province", "country", "lat", "lon",
-    "website", "identifiers",
+    "name",
+    "aliases",
+    "acronyms",
+    "types",
+    "city",
+    "province",
+    "country",
+    "lat",
+    "lon",
+    "website",
+    "identifiers",
 )
 
 
 def candidate(**values) -> dict:
     """An organisation candidate with every key present, empty where the source is silent."""
     result = {
-        "name": "", "aliases": [], "acronyms": [], "types": [], "city": "", "province": "",
-        "country": "", "lat": None, "lon": None, "website": "", "identifiers": {},
+        "name": "",
+        "aliases": [],
+        "acronyms": [],
+        "types": [],
+        "city": "",
+        "province": "",
+        "country": "",
+        "lat": None,
+        "lon": None,
+        "website": "",
+        "identifiers": {},
     }
     result.update(values)
     return result

@@ -76,7 +76,13 @@ def study_records(number: int, study, fmt: str, name: str) -> Iterator[Parsed | 
     trial = {**fields, "format": fmt, "sponsors": sponsors, "sites": sites}
     yield Parsed(number, nct_id, "trial", study, trial)
     for position, sponsor in enumerate(sponsors, start=1):
-        yield Parsed(number, f"{nct_id}/sponsor/{position}", "sponsor", {"nct_id": nct_id, **sponsor["raw"]}, sponsor["candidate"])
+        yield Parsed(
+            number,
+            f"{nct_id}/sponsor/{position}",
+            "sponsor",
+            {"nct_id": nct_id, **sponsor["raw"]},
+            sponsor["candidate"],
+        )
     for position, site in enumerate(sites, start=1):
         # A site given only as a city stays on the trial (it counts for regional shares)
         # but names no organisation, so it is not offered for linking.

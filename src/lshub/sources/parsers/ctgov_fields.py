@@ -75,7 +75,12 @@ def start_date(text: str) -> str:
 def sponsor(name, agency_class, role, raw) -> dict:
     return {
         "raw": raw,
-        "candidate": candidate(name=clean(name), types=SPONSOR_TYPES.get(upper_snake(agency_class), []), role=role, agency_class=upper_snake(agency_class)),
+        "candidate": candidate(
+            name=clean(name),
+            types=SPONSOR_TYPES.get(upper_snake(agency_class), []),
+            role=role,
+            agency_class=upper_snake(agency_class),
+        ),
     }
 
 
@@ -104,10 +109,13 @@ def v2_study(study: dict) -> dict:
     ident, status_mod = protocol.get("identificationModule") or {}, protocol.get("statusModule") or {}
     sponsors_mod, design = protocol.get("sponsorCollaboratorsModule") or {}, protocol.get("designModule") or {}
     lead = sponsors_mod.get("leadSponsor") or {}
-    sponsors = [sponsor(lead.get("name"), lead.get("class"), "lead", {"role": "lead", **lead})] if lead.get("name") else []
+    sponsors = (
+        [sponsor(lead.get("name"), lead.get("class"), "lead", {"role": "lead", **lead})] if lead.get("name") else []
+    )
     sponsors += [
         sponsor(c.get("name"), c.get("class"), "collaborator", {"role": "collaborator", **c})
-        for c in sponsors_mod.get("collaborators") or [] if isinstance(c, dict) and c.get("name")
+        for c in sponsors_mod.get("collaborators") or []
+        if isinstance(c, dict) and c.get("name")
     ]
     locations = dig(protocol, "contactsLocationsModule", "locations", default=[])
     return {
@@ -122,10 +130,18 @@ def v2_study(study: dict) -> dict:
         "sponsor_name": clean(lead.get("name")),
         "sponsors": sponsors,
         "sites": [
-            site(loc.get("facility"), loc.get("city"), loc.get("state"), loc.get("zip"), loc.get("country"),
-                 {k: v for k, v in loc.items() if k != "contacts"},
-                 dig(loc, "geoPoint", "lat"), dig(loc, "geoPoint", "lon"))
-            for loc in locations if isinstance(loc, dict)
+            site(
+                loc.get("facility"),
+                loc.get("city"),
+                loc.get("state"),
+                loc.get("zip"),
+                loc.get("country"),
+                {k: v for k, v in loc.items() if k != "contacts"},
+                dig(loc, "geoPoint", "lat"),
+                dig(loc, "geoPoint", "lon"),
+            )
+            for loc in locations
+            if isinstance(loc, dict)
         ],
     }
 
@@ -137,10 +153,16 @@ def classic_study(study: dict) -> dict:
     lead = sponsors_mod.get("LeadSponsor") or {}
     sponsors = []
     if lead.get("LeadSponsorName"):
-        sponsors.append(sponsor(lead["LeadSponsorName"], lead.get("LeadSponsorClass"), "lead", {"role": "lead", **lead}))
+        sponsors.append(
+            sponsor(lead["LeadSponsorName"], lead.get("LeadSponsorClass"), "lead", {"role": "lead", **lead})
+        )
     for c in as_list(dig(sponsors_mod, "CollaboratorList", "Collaborator")):
         if isinstance(c, dict) and c.get("CollaboratorName"):
-            sponsors.append(sponsor(c["CollaboratorName"], c.get("CollaboratorClass"), "collaborator", {"role": "collaborator", **c}))
+            sponsors.append(
+                sponsor(
+                    c["CollaboratorName"], c.get("CollaboratorClass"), "collaborator", {"role": "collaborator", **c}
+                )
+            )
     locations = as_list(dig(protocol, "ContactsLocationsModule", "LocationList", "Location"))
     return {
         "nct_id": clean(ident.get("NCTId")),
@@ -154,9 +176,16 @@ def classic_study(study: dict) -> dict:
         "sponsor_name": clean(lead.get("LeadSponsorName")),
         "sponsors": sponsors,
         "sites": [
-            site(loc.get("LocationFacility"), loc.get("LocationCity"), loc.get("LocationState"), loc.get("LocationZip"),
-                 loc.get("LocationCountry"), {k: v for k, v in loc.items() if k != "LocationContactList"})
-            for loc in locations if isinstance(loc, dict)
+            site(
+                loc.get("LocationFacility"),
+                loc.get("LocationCity"),
+                loc.get("LocationState"),
+                loc.get("LocationZip"),
+                loc.get("LocationCountry"),
+                {k: v for k, v in loc.items() if k != "LocationContactList"},
+            )
+            for loc in locations
+            if isinstance(loc, dict)
         ],
     }
 
@@ -179,8 +208,16 @@ def xml_study(study: dict) -> dict:
         facility = location.get("facility") if isinstance(location, dict) else None
         facility = facility if isinstance(facility, dict) else {}
         address = facility.get("address") if isinstance(facility.get("address"), dict) else {}
-        sites.append(site(facility.get("name"), address.get("city"), address.get("state"), address.get("zip"),
-                          address.get("country"), {"facility": facility}))
+        sites.append(
+            site(
+                facility.get("name"),
+                address.get("city"),
+                address.get("state"),
+                address.get("zip"),
+                address.get("country"),
+                {"facility": facility},
+            )
+        )
     return {
         "nct_id": _text(dig(study, "id_info", "nct_id", default="")),
         "title": _text(study.get("brief_title") or study.get("official_title")),

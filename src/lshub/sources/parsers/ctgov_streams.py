@@ -42,7 +42,9 @@ def json_studies(stream, name: str) -> Iterator[tuple[dict, str]]:
                 item = None
                 yield _unwrap(study, STUDY_PREFIXES[item_prefix])
     except ijson.JSONError as error:
-        raise SourceFileError(f"{name} is cut short or is not valid JSON after {count} complete stud(ies): {_first_line(error)}") from error
+        raise SourceFileError(
+            f"{name} is cut short or is not valid JSON after {count} complete stud(ies): {_first_line(error)}"
+        ) from error
     if count == 0:
         single = getattr(root, "value", None)
         if isinstance(single, dict) and ("protocolSection" in single or "ProtocolSection" in single.get("Study", {})):
@@ -67,7 +69,9 @@ def xml_studies(stream, name: str) -> Iterator[dict]:
                 yield element_dict(element)
                 element.clear()
     except ET.ParseError as error:
-        raise SourceFileError(f"{name} is cut short or is not valid XML after {count} complete stud(ies): {error}") from error
+        raise SourceFileError(
+            f"{name} is cut short or is not valid XML after {count} complete stud(ies): {error}"
+        ) from error
     if count == 0:
         raise SourceFileError(f"{name} holds no <clinical_study> element")
 

@@ -38,20 +38,57 @@ class Layout:
 # Header names are compared upper-cased and stripped (the originals have trailing spaces).
 LAYOUTS = [
     Layout(
-        "aziende", "organisation", ("CODICE REGIONE", "CODICE AZIENDA"), "DENOMINAZIONE AZIENDA", "ANNO",
-        ("DENOMINAZIONE REGIONE", "INDIRIZZO", "CAP", "COMUNE", "SIGLA PROVINCIA", "TELEFONO", "FAX", "E-MAIL", "SITO WEB", "PARTITA IVA"),
+        "aziende",
+        "organisation",
+        ("CODICE REGIONE", "CODICE AZIENDA"),
+        "DENOMINAZIONE AZIENDA",
+        "ANNO",
+        (
+            "DENOMINAZIONE REGIONE",
+            "INDIRIZZO",
+            "CAP",
+            "COMUNE",
+            "SIGLA PROVINCIA",
+            "TELEFONO",
+            "FAX",
+            "E-MAIL",
+            "SITO WEB",
+            "PARTITA IVA",
+        ),
     ),
     Layout(
-        "strutture", "facility", ("CODICE REGIONE", "CODICE AZIENDA", "CODICE STRUTTURA"), "DENOMINAZIONE STRUTTURA", "ANNO",
-        ("DESCRIZIONE REGIONE", "DENOMINAZIONE REGIONE", "TIPO AZIENDA", "INDIRIZZO", "CAP", "COMUNE", "SIGLA PROVINCIA",
-         "DESCRIZIONE TIPO STRUTTURA", "PARTITA IVA", "SITO WEB"),
+        "strutture",
+        "facility",
+        ("CODICE REGIONE", "CODICE AZIENDA", "CODICE STRUTTURA"),
+        "DENOMINAZIONE STRUTTURA",
+        "ANNO",
+        (
+            "DESCRIZIONE REGIONE",
+            "DENOMINAZIONE REGIONE",
+            "TIPO AZIENDA",
+            "INDIRIZZO",
+            "CAP",
+            "COMUNE",
+            "SIGLA PROVINCIA",
+            "DESCRIZIONE TIPO STRUTTURA",
+            "PARTITA IVA",
+            "SITO WEB",
+        ),
     ),
     Layout(
-        "dsm", "facility", ("CODICE REGIONE", "CODICE ASL", "COD DSM"), "DSM", "ANNO",
+        "dsm",
+        "facility",
+        ("CODICE REGIONE", "CODICE ASL", "COD DSM"),
+        "DSM",
+        "ANNO",
         ("DESCRIZIONE REGIONE", "ASL"),
     ),
     Layout(
-        "serd", "facility", ("CODICE REGIONE", "CODICE AZIENDA", "CODICE SERD"), "DENOMINAZIONE SERD", "ANNO DI RIFERIMENTO",
+        "serd",
+        "facility",
+        ("CODICE REGIONE", "CODICE AZIENDA", "CODICE SERD"),
+        "DENOMINAZIONE SERD",
+        "ANNO DI RIFERIMENTO",
         ("DENOMINAZIONE REGIONE", "DENOMINAZIONE AZIENDA"),
     ),
 ]
@@ -65,10 +102,10 @@ def key(header: str) -> str:
 def layout_for(header: list[str]) -> Layout:
     names = {key(h) for h in header}
     # The most specific layout first: a facility list also carries the azienda columns.
-    for layout in sorted(LAYOUTS, key=lambda l: -len(l.code)):
+    for layout in sorted(LAYOUTS, key=lambda candidate: -len(candidate.code)):
         if set(layout.code) | {layout.name_column} <= names:
             return layout
-    known = "; ".join(f"{l.name}: {', '.join(l.code + (l.name_column,))}" for l in LAYOUTS)
+    known = "; ".join(f"{one.name}: {', '.join(one.code + (one.name_column,))}" for one in LAYOUTS)
     raise SourceFileError(
         "this is not a Ministry of Health list lshub knows (columns found: "
         f"{', '.join(h.strip() for h in header[:8])}…). Known layouts — {known}. "
@@ -88,7 +125,9 @@ def parse(path: str | Path, encoding: str | None = None) -> Iterator[Parsed | Re
         parts = [record.get(c, "") for c in layout.code]
         if not all(parts):
             missing = layout.code[parts.index("")]
-            rejected.append(Rejected(line, missing, f"line {line} has an empty {missing.lower()}: it names no {layout.kind}"))
+            rejected.append(
+                Rejected(line, missing, f"line {line} has an empty {missing.lower()}: it names no {layout.kind}")
+            )
             continue
         if not record.get(layout.name_column):
             rejected.append(Rejected(line, layout.name_column, f"line {line} has no {layout.name_column.lower()}"))
@@ -100,7 +139,7 @@ def parse(path: str | Path, encoding: str | None = None) -> Iterator[Parsed | Re
     if layout is None:
         raise SourceFileError(f"{path.name} has a header but no data rows")
     yield from sorted(rejected, key=lambda r: r.number)
-    for code, (line, year, record, years) in sorted(kept.items(), key=lambda item: item[1][0]):
+    for code, (line, _year, record, years) in sorted(kept.items(), key=lambda item: item[1][0]):
         yield _record(layout, code, line, record, sorted(y for y in years if y))
 
 
@@ -132,7 +171,9 @@ def _record(layout: Layout, code: str, line: int, record: dict, years: list[str]
             website=_website(record.get("SITO WEB", "")),
             email=record.get("E-MAIL", ""),
             identifiers=identifiers,
-            parent={"minsalute": parent, "name": next((record[c] for c in PARENT_NAME if record.get(c)), "")} if parent else {},
+            parent={"minsalute": parent, "name": next((record[c] for c in PARENT_NAME if record.get(c)), "")}
+            if parent
+            else {},
         ),
     )
 

@@ -66,7 +66,11 @@ def parse_record(number: int, record) -> Parsed | Rejected:
         "status": clean(record.get("status")),
         "established": record.get("established"),
         "relationships": [
-            {"type": clean(r.get("type")).lower(), "id": clean(r.get("id")).removeprefix(ROR_PREFIX), "label": clean(r.get("label"))}
+            {
+                "type": clean(r.get("type")).lower(),
+                "id": clean(r.get("id")).removeprefix(ROR_PREFIX),
+                "label": clean(r.get("label")),
+            }
             for r in record.get("relationships") or []
             if isinstance(r, dict)
         ],
@@ -93,7 +97,9 @@ def _v2(record: dict) -> dict:
 
     display = unique(named("ror_display"))
     name = display[0] if display else ""
-    place = next((loc.get("geonames_details") or {} for loc in record.get("locations") or [] if isinstance(loc, dict)), {})
+    place = next(
+        (loc.get("geonames_details") or {} for loc in record.get("locations") or [] if isinstance(loc, dict)), {}
+    )
     links = record.get("links") or []
     return {
         "name": name,
@@ -105,10 +111,18 @@ def _v2(record: dict) -> dict:
         "region": clean(place.get("country_subdivision_name")),
         "lat": place.get("lat"),
         "lon": place.get("lng"),
-        "geonames_id": next((loc.get("geonames_id") for loc in record.get("locations") or [] if isinstance(loc, dict)), None),
-        "website": next((clean(l.get("value")) for l in links if isinstance(l, dict) and l.get("type") == "website"), ""),
-        "identifiers": _external_ids((e.get("type"), e) for e in record.get("external_ids") or [] if isinstance(e, dict)),
-        "identifiers_all": _all_ids((e.get("type"), e) for e in record.get("external_ids") or [] if isinstance(e, dict)),
+        "geonames_id": next(
+            (loc.get("geonames_id") for loc in record.get("locations") or [] if isinstance(loc, dict)), None
+        ),
+        "website": next(
+            (clean(link.get("value")) for link in links if isinstance(link, dict) and link.get("type") == "website"), ""
+        ),
+        "identifiers": _external_ids(
+            (e.get("type"), e) for e in record.get("external_ids") or [] if isinstance(e, dict)
+        ),
+        "identifiers_all": _all_ids(
+            (e.get("type"), e) for e in record.get("external_ids") or [] if isinstance(e, dict)
+        ),
     }
 
 

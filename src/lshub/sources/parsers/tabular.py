@@ -92,15 +92,19 @@ def parse(path: str | Path, mapping: Mapping) -> Iterator[Parsed | Rejected]:
     problems = mapping.problems()
     if problems:
         raise SourceFileError("; ".join(problems))
-    rows = _xlsx_rows(path, mapping.sheet) if path.suffix.lower() in (".xlsx", ".xlsm") else read_rows(
-        path, mapping.encoding or None, mapping.delimiter or None
+    rows = (
+        _xlsx_rows(path, mapping.sheet)
+        if path.suffix.lower() in (".xlsx", ".xlsm")
+        else read_rows(path, mapping.encoding or None, mapping.delimiter or None)
     )
     index = None
     for line, header, row in rows:
         if index is None:
             index = _column_index(header, mapping, path)
         values = {target: clean(row[i]) if i < len(row) else "" for target, i in index.items()}
-        yield row_record(line, {**mapping.defaults, **{k: v for k, v in values.items() if v}}, dict(zip(header, row)))
+        yield row_record(
+            line, {**mapping.defaults, **{k: v for k, v in values.items() if v}}, dict(zip(header, row, strict=False))
+        )
 
 
 def _column_index(header: list, mapping: Mapping, path: Path) -> dict[str, int]:
@@ -182,9 +186,10 @@ def _json_cell(value):
 
 
 def _xlsx_rows(path: Path, sheet: str) -> Iterator[tuple[int, list, list]]:
+    from zipfile import BadZipFile
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
-    from zipfile import BadZipFile
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)

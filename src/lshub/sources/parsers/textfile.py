@@ -62,7 +62,9 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def read_rows(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Iterator[tuple[int, list[str], list[str]]]:
+def read_rows(
+    path: Path, encoding: str | None = None, delimiter: str | None = None
+) -> Iterator[tuple[int, list[str], list[str]]]:
     """(line number, header, row) for every data row, streamed.
 
     A file read with an explicit encoding that does not fit fails with the line number.

@@ -73,8 +73,14 @@ def load(
     else:
         try:
             report = stage(
-                name, path.name, records, dry_run=dry_run, on_progress=on_progress,
-                after_batch=spec.after_batch if spec else None, report=report, **options,
+                name,
+                path.name,
+                records,
+                dry_run=dry_run,
+                on_progress=on_progress,
+                after_batch=spec.after_batch if spec else None,
+                report=report,
+                **options,
             )
         except SourceFileError as problem:
             error = str(problem)

@@ -135,9 +135,13 @@ def _problem(item: Parsed | Rejected, seen: dict[str, int]) -> tuple[int, str, s
 def _write(source, file, batch, report, dry_run, after_batch) -> None:
     now = timezone.now()
     with transaction.atomic():
+        # Only what the comparison needs: decoding every stored raw record would cost more
+        # than the comparison itself.
         existing = {
             r.record_id: r
-            for r in StagedRecord.objects.filter(source=source, record_id__in=[p.record_id for p in batch])
+            for r in StagedRecord.objects.filter(source=source, record_id__in=[p.record_id for p in batch]).only(
+                "id", "source", "record_id", "kind", "file", "content_hash", "status", "organisation_id"
+            )
         }
         items, created, updated, unchanged = [], [], [], []
         for parsed in batch:

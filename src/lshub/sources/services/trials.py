@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from ..models import StagedRecord, Trial, TrialSite, TrialSponsor
 from .staging import StagedItem
@@ -160,7 +161,7 @@ class TrialShare:
         return self.numerator / self.denominator if self.denominator else None
 
 
-SHARE_METHOD = (
+SHARE_METHOD = _(
     "Trials loaded from ClinicalTrials.gov whose study type is interventional and that list at "
     "least one site in Italy form the denominator. A trial counts in the numerator when at least "
     "one of its Italian sites is in the region: for a site resolved to an organisation, when that "
@@ -185,4 +186,4 @@ def share_of_national_interventional_trials(region: str = "ITC4") -> TrialShare:
             regional.add(trial_id)
     files = sorted(set(Trial.objects.filter(pk__in=national).values_list("source_file", flat=True)))
     nct_ids = sorted(Trial.objects.filter(pk__in=regional).values_list("nct_id", flat=True))
-    return TrialShare(region, len(regional), len(national), files, SHARE_METHOD, nct_ids)
+    return TrialShare(region, len(regional), len(national), files, str(SHARE_METHOD), nct_ids)

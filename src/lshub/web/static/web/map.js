@@ -61,7 +61,7 @@
   function placeLabeller(map, groups) {
     map.createPane("place-labels");
     var pane = map.getPane("place-labels");
-    pane.style.zIndex = 450;
+    pane.style.zIndex = 350;  // above the tiles, below the markers: a name never hides one
     pane.style.pointerEvents = "none";
     var byPlace = new Map();
     groups.forEach(function (items) {
@@ -128,7 +128,7 @@
       if (!groups.has(key)) groups.set(key, []);
       groups.get(key).push({ at: at, circle: circle, comune: marker.comune });
     });
-    var relabel = small ? function () {} : placeLabeller(map, groups);
+    var relabel = placeLabeller(map, groups);
     spread(map, groups);
     relabel();
     map.on("zoomend viewreset", function () { spread(map, groups); relabel(); });

@@ -1,0 +1,1 @@
+"""Partnering for internationalisation: requests and offers, matchmaking with reasons, shortlists."""
