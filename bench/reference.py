@@ -79,10 +79,10 @@ class Reference:
         clause = " AND ".join(where) or "1 = 1"
         if expression is None:
             page = (f"SELECT o.id, o.slug, o.name, o.type FROM registry_organisation o WHERE {clause} "
-                    f"ORDER BY o.name LIMIT {PAGE_SIZE}", params)
+                    f"ORDER BY o.name, o.id LIMIT {PAGE_SIZE}", params)
             return page, (f"SELECT COUNT(*) FROM registry_organisation o WHERE {clause}", params)
         page = (f"SELECT o.id, o.slug, o.name, o.type, {self.score} AS score FROM {self.ranked_from} AND {clause} "
-                f"ORDER BY score DESC, o.name LIMIT {PAGE_SIZE}", [expression, *params])
+                f"ORDER BY score DESC, o.name, o.id LIMIT {PAGE_SIZE}", [expression, *params])
         count = (f"SELECT COUNT(*) FROM registry_organisation o WHERE {clause} AND o.id IN ({self.match_ids})",
                  [*params, expression])
         return page, count
@@ -277,7 +277,7 @@ class DatasetteReference:
             (page_sql, page_params), (count_sql, count_params) = queries
             page, page_named = _named(page_sql, page_params, "p")
             count, count_named = _named(count_sql.replace("COUNT(*)", "COUNT(*) AS n", 1), count_params, "c")
-            order = "page.score DESC, page.name" if " AS score " in page else "page.name"
+            order = "page.score DESC, page.name, page.id" if " AS score " in page else "page.name, page.id"
             # The count on every row of the page, and on one row of NULLs when the page is empty.
             combined = f"SELECT total.n AS total, page.* FROM ({count}) total LEFT JOIN ({page}) page ON 1 ORDER BY {order}"
             return self._get(combined, {**page_named, **count_named})

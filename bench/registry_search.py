@@ -226,6 +226,7 @@ class Series:
     samples: dict[str, list[float]] = field(default_factory=dict)
     cpu: dict[str, list[float]] = field(default_factory=dict)
     missing: str = ""
+    differs: list[str] = field(default_factory=list)  # queries answered unlike the reference
 
     def all(self, clock: str = "wall") -> list[float]:
         chosen = self.samples if clock == "wall" else self.cpu
@@ -288,6 +289,13 @@ def references(connection_vendor: str) -> tuple[object, object | None, str]:
         return sql, None, "not installed: .venv/bin/pip install -e '.[bench]'"
 
 
+def same_answer(page, reference_json: str) -> bool:
+    """The directory found as many organisations as the reference, and the same first page."""
+    answer = json.loads(reference_json)
+    ids = [row[0] for row in answer["results"]]
+    return page.total == answer["total"] and [o.id for o in page.organisations] == ids
+
+
 def run_all(sql, datasette, datasette_missing: str, api: Api, repeat: int, seed: int) -> dict[str, Series]:
     names = {name for pair in COMPARISONS for name in pair}
     series = {name: Series(name) for name in sorted(names)}
@@ -308,6 +316,8 @@ def run_all(sql, datasette, datasette_missing: str, api: Api, repeat: int, seed:
             calls["API list, no facets"] = api.list_call(text, filters, False)
         if datasette is not None:
             calls["Datasette list"] = datasette.search(text, filters)
+        if not same_answer(calls["directory, no facets"](), calls["SQL, no facets"]()):
+            series["directory, no facets"].differs.append(label)
         for name, run in calls.items():
             series[name].samples[label], series[name].cpu[label] = time_call(run, repeat)
     for number, (label, organisation_id) in enumerate(detail_targets(seed), 1):
@@ -422,6 +432,9 @@ def main() -> int:
     header.append("set-up      " + ", ".join(f"{what} {seconds:.1f} s" for what, seconds in timings.items()))
     details = len(series["SQL detail"].samples)
     header.append(f"runs        {len(QUERIES)} queries, {details} details; 1 warm-up + {args.repeat} timed runs each")
+    differs = series["directory, no facets"].differs
+    header.append("answers     " + (f"DIFFER from the reference for: {', '.join(differs)}" if differs
+                                   else "the same total and first page as the reference, for every query"))
     print("\n".join(header) + "\n")
     print_summary("Wall clock", rows)
     cpu_rows = None

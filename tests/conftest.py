@@ -22,6 +22,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_demo()
 
 
+@pytest.fixture(autouse=True)
+def default_language_afterwards():
+    """A request to an Italian page leaves Italian active in the thread: the next test starts in English."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def demo_committed(transactional_db):
     from lshub.registry.services.demo import load_demo

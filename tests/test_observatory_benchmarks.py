@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from conftest import SAMPLES
 from lshub.observatory.models import PeerSet
@@ -18,6 +19,13 @@ EUROSTAT = SAMPLES / "eurostat"
 def observatory_demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_observatory_demo()
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are asserted in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 import yaml
 from click.testing import CliRunner
 
@@ -16,6 +17,13 @@ from lshub.observatory.services.demo import load_observatory_demo
 def observatory_demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_observatory_demo()
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are asserted in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 def _copy_definitions(target: Path) -> dict[str, list]:

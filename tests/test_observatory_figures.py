@@ -22,6 +22,13 @@ def observatory_demo(django_db_setup, django_db_blocker):
         load_observatory_demo()
 
 
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are asserted in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
+
+
 def _embedded() -> list[dict]:
     with resources.files("lshub.data").joinpath("observations.csv").open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))

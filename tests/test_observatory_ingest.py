@@ -5,6 +5,7 @@ import shutil
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from click.testing import CliRunner
 
 from conftest import SAMPLES, shared_fixture
@@ -21,6 +22,13 @@ EUROSTAT = SAMPLES / "eurostat"
 def observatory_demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_observatory_demo()
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are asserted in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 def _stored(indicator, geo, year):

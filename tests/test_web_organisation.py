@@ -3,8 +3,6 @@
 import re
 
 import pytest
-from django.conf import settings
-from django.utils import translation
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -12,13 +10,6 @@ from lshub.registry.models import Identifier, Organisation, Relation, Site
 from lshub.registry.services import history
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def default_language_afterwards():
-    """A request to an Italian page leaves Italian active in this thread: reset it for the next test."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def page(client, slug: str, prefix: str = "") -> str:

@@ -5,20 +5,11 @@ import re
 from html import unescape
 
 import pytest
-from django.conf import settings
-from django.utils import translation
 
 from lshub.registry.models import Organisation, Site
 from lshub.registry.services import directory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def default_language_afterwards():
-    """A request to an Italian page leaves Italian active in this thread: reset it for the next test."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

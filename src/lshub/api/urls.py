@@ -6,6 +6,9 @@ from ninja import NinjaAPI
 
 from . import errors
 from .common import in_requested_language
+from lshub.observatory.api import router as observatory_router
+from lshub.sources.api import router as trials_router
+
 from .routers import organisations, reference, relations
 
 DESCRIPTION = """
@@ -54,3 +57,5 @@ errors.install(api)
 api.add_router("/organisations", organisations.router)
 api.add_router("/relations", relations.router)
 api.add_router("", reference.router)
+api.add_router("/trials", trials_router)
+api.add_router("", observatory_router)

@@ -114,7 +114,7 @@ GENERIC = frozenset(
 )
 
 # Descriptive words: left out of `strong`, so that "Humanitas" ~ "Humanitas Research Hospital".
-DESCRIPTIVE = frozenset("ricerca clinico centro scientifico medicina salute group".split())
+DESCRIPTIVE = frozenset("ricerca clinico centro scientifico medicina salute group laboratorio".split())
 
 # Legal forms, written as folded token sequences (dots and spaces removed first).
 LEGAL_FORMS = frozenset(

@@ -113,7 +113,7 @@ def export_xlsx(shortlist: Shortlist) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "shortlist"
-    sheet.append([shortlist.title])
+    sheet.append([_safe(shortlist.title)])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([_("Need"), _safe(shortlist.need)])
     sheet.append([])

@@ -169,7 +169,8 @@ def browse(query: DirectoryQuery, *, with_facets: bool = True) -> DirectoryPage:
     """One page of the directory for `query`, best matches first when searching."""
     query.validate()
     unsearched = filtered(DirectoryQuery(**{**query.__dict__, "q": ""}))
-    queryset = search.ranked(unsearched, query.q) if query.q.strip() else unsearched.order_by("name")
+    # id after name: two organisations may share a name, and pages must not swap them.
+    queryset = search.ranked(unsearched, query.q) if query.q.strip() else unsearched.order_by("name", "id")
     paginator = Paginator(queryset, query.page_size)
     page = paginator.get_page(query.page)
     return DirectoryPage(

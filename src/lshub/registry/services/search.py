@@ -89,5 +89,5 @@ def ranked(queryset: QuerySet, text: str) -> QuerySet:
         params=[expression],
         select={"score": score},
         select_params=select_params,
-        order_by=["-score", "name"],
+        order_by=["-score", "name", "id"],  # id last: equal scores and names still page stably
     )
