@@ -305,9 +305,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=20261126)
-    parser.add_argument("--threshold", type=float, default=0.9, help="Splink link probability")
+    parser.add_argument("--threshold", type=float, default=0.5, help="Splink link probability for clusters")
     parser.add_argument("--fuzzy-threshold", type=float, default=90.0, help="baseline token_set_ratio")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--memory-limit", default="4GB", help="DuckDB's memory limit")
     args = parser.parse_args()
 
     import duckdb
@@ -320,13 +321,18 @@ def main() -> None:
     with clock("synthesise"):
         records = synthesise(args.size, args.seed)
     with clock("features (normalise)"):
+        # In slices, each turned into Arrow at once: a million dicts would not fit in 6 GB.
+        parts = []
         with Pool(args.threads) as pool:
-            rows = pool.map(row, enumerate(records), chunksize=5000)
-        del records
-        table = pa.Table.from_pylist(rows)
-        del rows
+            for start in range(0, len(records), 50_000):
+                rows = pool.map(row, enumerate(records[start : start + 50_000], start=start), chunksize=2500)
+                parts.append(pa.Table.from_pylist(rows))
+        del records, rows
+        table = pa.concat_tables(parts)
+        del parts
     con = duckdb.connect()
     con.execute(f"SET threads TO {args.threads}")
+    con.execute(f"SET memory_limit = '{args.memory_limit}'")  # DuckDB spills to disk beyond it
     con.execute("SET preserve_insertion_order = false")
     con.register("records_arrow", table)
     con.execute("CREATE TABLE records AS SELECT * FROM records_arrow")
@@ -360,8 +366,13 @@ def main() -> None:
             "l.b_first = r.b_first AND l.city = r.city", fix_u_probabilities=True
         )
     with clock("splink: predict"):
-        predictions = linker.inference.predict(threshold_match_probability=args.threshold)
-        con.execute(f"CREATE TABLE splink_links AS SELECT unique_id_l AS id_l, unique_id_r AS id_r FROM {predictions.physical_name}")
+        predictions = linker.inference.predict(threshold_match_probability=min(args.threshold, 0.5))
+        con.execute(
+            f"""CREATE TABLE splink_scored AS SELECT unique_id_l AS id_l, unique_id_r AS id_r, match_probability AS p
+                FROM {predictions.physical_name}"""
+        )
+        con.execute(f"CREATE TABLE splink_links AS SELECT id_l, id_r FROM splink_scored WHERE p >= {args.threshold}")
+        con.execute("CREATE TABLE splink_links_90 AS SELECT id_l, id_r FROM splink_scored WHERE p >= 0.9")
     with clock("splink: cluster"):
         components(con, "splink_links", "splink_clusters")
     splink_wall = time.perf_counter() - splink_start[0]
@@ -399,8 +410,9 @@ def main() -> None:
         components(con, "fuzzy_links", "fuzzy_clusters")
 
     results = [
-        pair_scores(con, "splink_links", "Splink links"),
-        cluster_scores(con, "splink_clusters", "Splink clusters"),
+        pair_scores(con, "splink_links_90", "Splink links (p >= 0.9)"),
+        pair_scores(con, "splink_links", f"Splink links (p >= {args.threshold:g})"),
+        cluster_scores(con, "splink_clusters", f"Splink clusters (p >= {args.threshold:g})"),
         pair_scores(con, "fuzzy_links", f"rapidfuzz links (>= {args.fuzzy_threshold:g})"),
         cluster_scores(con, "fuzzy_clusters", "rapidfuzz clusters"),
     ]

@@ -4,11 +4,10 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from django.urls import Resolver404, include, path, resolve
+from conftest import SAMPLES
+from django.urls import Resolver404, path, resolve
 
 from lshub.partnering.cli import match as match_command
-
-from conftest import SAMPLES
 
 pytestmark = pytest.mark.django_db
 REQUESTS = SAMPLES / "partnering"

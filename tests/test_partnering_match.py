@@ -127,7 +127,7 @@ def test_trials_at_an_organisations_sites_are_counted_by_phase_and_status():
 
 def test_facets_count_the_ranked_candidates():
     result = match(MatchRequest(text="oncology"))
-    counts = dict((value, n) for value, _label, n in result.facets["type"])
+    counts = {value: n for value, _label, n in result.facets["type"]}
     assert counts["irccs"] >= 2 and sum(counts.values()) == result.considered
 
 

@@ -9,12 +9,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from test_partnering_interfaces import api_urls  # noqa: F401  (fixture)
 
 from lshub.api.tokens import issue_token
 from lshub.partnering.models import PartneringProfile, Shortlist
 from lshub.partnering.services import profiles, shortlists
 from lshub.partnering.services.match import InvalidNeed, MatchRequest
-from test_partnering_interfaces import api_urls  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -100,7 +100,7 @@ def apply_link(organisation: Organisation, candidate: dict, source: str = "", re
     """Add what the candidate knows to the organisation; returns the conflicts queued."""
     reason = _("linked from %(source)s %(record)s") % {"source": source or _("a source"), "record": record_id}
     conflicts = []
-    known = {normalise.fold(n) for n in features_names(organisation)}
+    known = {normalise.fold(n) for n in _known_names(organisation)}
     names = [candidate.get("name")] + list(candidate.get("aliases") or [])
     for text, kind in [(n, "variant") for n in names] + [(a, "acronym") for a in candidate.get("acronyms") or []]:
         text = normalise.clean(text)[:300]
@@ -124,7 +124,7 @@ def apply_link(organisation: Organisation, candidate: dict, source: str = "", re
     return conflicts
 
 
-def features_names(organisation: Organisation) -> list[str]:
+def _known_names(organisation: Organisation) -> list[str]:
     names = [organisation.name, organisation.short_name, organisation.name_en, organisation.name_it]
     return [n for n in names if n] + list(organisation.aliases.values_list("name", flat=True))
 

@@ -2,11 +2,12 @@
 
 Six comparisons, each a ladder of levels from the strongest agreement down:
 
-- name: same words; same distinctive words; same words once descriptive ones are
-  dropped; most words shared or a typo; half the words shared; one word shared; none;
+- name: same words; same distinctive words (two or more, or one); same words once
+  descriptive ones are dropped; most words shared or a typo; half the words shared; one
+  name within the other; a word shared; none;
 - acronym: a shared acronym (INT, IEO), or different ones;
 - city: the same comune (exonyms folded: Milan = Milano = Mailand), the same province,
-  or elsewhere;
+  the same region, or elsewhere;
 - country;
 - kind: words and types that say what kind of body it is agree (hospital, university,
   foundation, company…) or cannot both be true (a university is not its hospital);
@@ -15,12 +16,11 @@ Six comparisons, each a ladder of levels from the strongest agreement down:
 Parameters are set, not trained, for resolution against the registry: a registry of a
 few hundred organisations and a batch of a few candidates are far too small for
 expectation maximisation to find stable m probabilities (it converges on whichever
-comparison happens to separate the batch). The u probabilities were measured on the
-registry itself (pairs of distinct organisations are known non-matches) and the m
-probabilities were counted on the development half of the labelled set; both are
-rounded and fixed here, so a run gives the same answer every time. `train()` runs
-Splink's own estimation (u by seeded random sampling, m by EM) for large inputs where
-it is stable, as in the deduplication benchmark.
+comparison happens to separate the batch). m and u were counted once over the
+development half of the labelled set against the registry (`evaluate.level_frequencies`),
+rounded, and fixed here: a run gives the same answer every time, on either backend.
+The deduplication benchmark shows Splink's own estimation (u by seeded random sampling,
+m by EM) on a million records, where it is stable.
 """
 
 from __future__ import annotations
@@ -241,7 +241,7 @@ def settings(dialect: str = "duckdb", link_type: str = "link_only", lam: float =
         "unique_id_column_name": "unique_id",
         "probability_two_random_records_match": lam,
         "comparisons": comparisons,
-        "blocking_rules_to_generate_predictions": blocking_rules(link_type),
+        "blocking_rules_to_generate_predictions": blocking_rules(),
         "additional_columns_to_retain": ["record_id", "variant"],
         # Matching columns carry the comparison levels (gamma_*), which explain each link.
         "retain_intermediate_calculation_columns": False,
@@ -249,8 +249,11 @@ def settings(dialect: str = "duckdb", link_type: str = "link_only", lam: float =
     }
 
 
-def blocking_rules(link_type: str) -> list[dict]:
-    """Pairs worth scoring: a shared distinctive word, a shared acronym, the same website."""
+def blocking_rules() -> list[dict]:
+    """Pairs worth scoring: a shared distinctive word or acronym, the same website or city.
+
+    Sized for resolving against a registry of thousands (the city rule pairs every
+    Milan candidate with every Milan organisation); the benchmark has its own rules."""
     rules = [
         {"blocking_rule": "l.blocking = r.blocking", "arrays_to_explode": ["blocking"]},
         {"blocking_rule": "l.acronyms = r.acronyms", "arrays_to_explode": ["acronyms"]},

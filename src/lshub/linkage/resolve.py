@@ -8,7 +8,7 @@ Order of evidence:
 Decision per candidate, on the best organisation's probability p:
 - link   when p >= LINK_THRESHOLD and the runner-up is clearly less likely;
 - review when p >= REVIEW_THRESHOLD, or when two organisations are close;
-- none   otherwise (the caller may then create a new organisation, see staging.py).
+- none   otherwise (the caller may then create a new organisation, see linking.py).
 """
 
 from __future__ import annotations

@@ -172,6 +172,7 @@ def list_(segment, geo, year):
       lshub indicators list --segment pharma --geo ITC4
     """
     _django()
+    from .choices import Qualifier
     from .services import figures
     from .services.errors import ObservatoryError
     from .services.geographies import geography
@@ -186,8 +187,9 @@ def list_(segment, geo, year):
         click.echo("no indicators loaded: run `lshub load-demo`", err=True)
         raise click.exceptions.Exit(1)
     for definition, shown in zip(definitions, rows):
-        value = "gap" if shown.value is None else f"{shown.value} {shown.unit}"
-        status = "" if shown.status == "sourced" else f" [{shown.status}]"
-        period = shown.period if shown.period is not None else "undated"
-        click.echo(f"{definition.id:40} {definition.segment:12} {value} ({period}){status}")
+        qualifier = f"{dict(Qualifier.choices)[shown.qualifier]} " if shown.qualifier else ""
+        value = shown.status if shown.value is None else f"{qualifier}{shown.value} {shown.unit}"
+        status = "" if shown.status == "sourced" or shown.value is None else f" [{shown.status}]"
+        period = f" ({shown.period})" if shown.period is not None else " (undated)" if shown.value is not None else ""
+        click.echo(f"{definition.id:40} {definition.segment:12} {value}{period}{status}")
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from lshub.registry.choices import RELATION_INVERSE_LABELS
 from lshub.registry.models import Organisation, Relation
 from lshub.registry.services import directory, history
+from lshub.sources.services.trials import trials_for
 
 from . import mapdata
 from .labels import ownership_label, subtype_label, type_label
@@ -115,6 +116,7 @@ def organisation(request, slug):
             "tile_url": settings.LSHUB_TILE_URL,
             "sources": org.source_links.select_related("source").order_by("source__url", "field"),
             "changes": _history_rows(history.changes(org)),
+            "trials": trials_for(org),
         },
     )
 

@@ -157,9 +157,14 @@ class PartneringIndex:
         matches = self.vocabulary.find(stems)
         concepts = {c for m in matches for c in m.concepts}
         # Type and place phrases become filters and preferences, not words to look for:
-        # "hospital in Milan" must not rank every description that says "Milan".
+        # "hospital in Milan" must not rank every description that says "Milan". Trial
+        # phrases ("first in human", "fase 1") are looked for as their concept only: their
+        # words are everyday words ("first", "human") that would match names by chance.
         structural = {
-            i for m in matches if all(c.startswith(("type:", "place:", "region:")) for c in m.concepts) for i in range(m.start, m.end)
+            i
+            for m in matches
+            if all(c.startswith(("type:", "place:", "region:", "concept:")) for c in m.concepts)
+            for i in range(m.start, m.end)
         }
         tokens = [t for i, t in enumerate(stems) if i not in structural]
         return Need(text=text, words=repaired, tokens=tokens, concepts=concepts, corrections=corrections)
@@ -173,8 +178,23 @@ class PartneringIndex:
         ids = self.query_tokens(need)
         if not ids or not len(self):
             return np.zeros(len(self), dtype=np.float32)
-        scores = self.bm25.get_scores(ids)
+        scores = self._sum_postings(ids)
         return scores * mask if mask is not None else scores
+
+    def _sum_postings(self, ids: list[int]) -> np.ndarray:
+        """Sum the BM25 weights bm25s stored for each query token, with one bincount.
+
+        bm25s's own summing (np.add.at per token) takes tens of milliseconds for a word
+        found in a third of a million documents; bincount over the concatenated postings
+        does the same sum in a few. The weights are the library's (lucene BM25, k1 1.5,
+        b 0.75); only the adding up is done here. A repeated token counts again.
+        """
+        matrix = self.bm25.scores
+        indptr, indices, data = matrix["indptr"], matrix["indices"], matrix["data"]
+        slices = [slice(indptr[i], indptr[i + 1]) for i in ids]
+        postings = np.concatenate([indices[s] for s in slices])
+        weights = np.concatenate([data[s] for s in slices])
+        return np.bincount(postings, weights=weights, minlength=matrix["num_docs"]).astype(np.float32)
 
     def top(self, need: Need, k: int = CANDIDATES, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """(organisation id, BM25 score) of the k best documents, best first."""

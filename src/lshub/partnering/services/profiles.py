@@ -16,7 +16,7 @@ from lshub.registry.services import geo
 from ..models import Cooperation, PartneringProfile, ProfileKind
 from . import vocabulary as vocab
 from .index import PartneringIndex, Record
-from .match import MatchRequest, _check, InvalidNeed
+from .match import InvalidNeed, MatchRequest, _check
 
 MAX_TITLE = 200
 MAX_TEXT = 5000

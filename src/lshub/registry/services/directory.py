@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from ..choices import OrganisationType, Ownership
 from ..models import Organisation, OrganisationSpecialisation, Site, Specialisation
@@ -35,7 +36,7 @@ class DirectoryQuery:
     def validate(self) -> None:
         """Raise InvalidQuery for values that can never match, instead of silently showing nothing."""
         if len(self.q) > MAX_QUERY_LENGTH:
-            raise InvalidQuery(f"q: the search text is longer than {MAX_QUERY_LENGTH} characters")
+            raise InvalidQuery("q: " + _("the search text is longer than %(n)d characters") % {"n": MAX_QUERY_LENGTH})
         _check_known("type", self.type, set(OrganisationType.values))
         _check_known("ownership", self.ownership, {v for v in Ownership.values if v})
         _check_known("province", [p.upper() for p in self.province], set(provinces()))
@@ -43,9 +44,9 @@ class DirectoryQuery:
             known = set(Specialisation.objects.filter(code__in=self.specialisation).values_list("code", flat=True))
             _check_known("specialisation", self.specialisation, known)
         if self.page < 1:
-            raise InvalidQuery("page: must be 1 or more")
+            raise InvalidQuery("page: " + _("must be 1 or more"))
         if not 1 <= self.page_size <= MAX_PAGE_SIZE:
-            raise InvalidQuery(f"page_size: must be between 1 and {MAX_PAGE_SIZE}")
+            raise InvalidQuery("page_size: " + _("must be between 1 and %(n)d") % {"n": MAX_PAGE_SIZE})
 
     @property
     def filters(self) -> dict[str, list[str]]:
@@ -55,7 +56,7 @@ class DirectoryQuery:
 def _check_known(name: str, values: list[str], known: set[str]) -> None:
     unknown = [v for v in values if v not in known]
     if unknown:
-        raise InvalidQuery(f"{name}: unknown value {unknown[0]!r}")
+        raise InvalidQuery(f"{name}: " + _("unknown value %(value)r") % {"value": unknown[0]})
 
 
 @dataclass
