@@ -233,3 +233,14 @@ def test_a_bad_need_on_the_page_is_a_400_with_the_message(client):
     assert "keep it under 2000" in response.content.decode()
     response = client.get("/partnering/", {"q": "oncology", "province": "ZZ"})
     assert response.status_code == 400 and "unknown value" in response.content.decode()
+
+
+def test_signed_in_users_get_a_shortlist_form_that_is_not_nested_in_the_search_form(client):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_user("desk", password="pw-for-tests-only"))
+    page = client.get("/partnering/", {"q": "sterile injectables"}).content.decode()
+    need_form = page[page.index('<form id="need-form"') : page.index("</form>", page.index('<form id="need-form"'))]
+    assert 'id="shortlist-form"' in page and 'id="shortlist-form"' not in need_form
+    assert page.count('form="shortlist-form"') >= 3  # a box per partner, the title and the button
+    assert 'form="need-form"' in page  # the facets belong to the search

@@ -154,7 +154,7 @@ def build_router() -> Router:
     """A fresh router (a router can be mounted on one API only; tests build their own)."""
     router = Router(tags=["observatory"])
 
-    @router.get("/indicators", response={200: list[IndicatorOut], 400: Error}, summary="Indicator definitions")
+    @router.get("/indicators", response={200: list[IndicatorOut], 400: Error, 422: Error}, summary="Indicator definitions")
     def list_indicators(request):
         """Indicator definitions in their reviewed order. Filter: `segment`."""
         if refused := _unknown_parameters(request, {"segment"}):
@@ -164,14 +164,14 @@ def build_router() -> Router:
         except ObservatoryError as error:
             return _error(error, "segment")
 
-    @router.get("/indicators/{indicator_id}", response={200: IndicatorOut, 404: Error}, summary="One indicator")
+    @router.get("/indicators/{indicator_id}", response={200: IndicatorOut, 404: Error, 422: Error}, summary="One indicator")
     def get_indicator(request, indicator_id: str):
         try:
             return indicator_out(figures.indicator(indicator_id))
         except UnknownIndicator as error:
             return Status(404, {"detail": str(error), "field": "indicator_id"})
 
-    @router.get("/observations", response={200: ObservationPage, 400: Error}, summary="Observations")
+    @router.get("/observations", response={200: ObservationPage, 400: Error, 422: Error}, summary="Observations")
     def list_observations(request):
         """Observations as stored, with their source and status. Filters: `indicator`, `geo`,
         `year`; pages with `limit` (at most 1000) and `offset`."""
@@ -191,7 +191,7 @@ def build_router() -> Router:
             "results": [observation_out(r) for r in rows[offset : offset + limit]],
         }
 
-    @router.get("/figures", response={200: list[FigureOut], 400: Error}, summary="Figures with derived values")
+    @router.get("/figures", response={200: list[FigureOut], 400: Error, 422: Error}, summary="Figures with derived values")
     def list_figures(request):
         """The latest figure of each indicator for a region (`geo`, default ITC4) up to `year`,
         with its share of the national total and its change; `segment` filters."""

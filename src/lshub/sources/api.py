@@ -21,7 +21,7 @@ from .services.trials import share_of_national_interventional_trials, trials_for
 
 router = Router(tags=["trials"])
 NUTS2 = re.compile(r"^[A-Z]{2}[A-Z0-9]{2}$")
-ERRORS = {400: Error, 404: Error}
+ERRORS = {400: Error, 404: Error, 422: Error}
 
 
 class TrialOut(Schema):
