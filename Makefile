@@ -43,7 +43,9 @@ messages: $(STAMP)
 	cd src/lshub && ../../$(BIN)/django-admin makemessages -l it --settings=lshub.config.settings
 	cd src/lshub && ../../$(BIN)/django-admin compilemessages --settings=lshub.config.settings
 
+# The bench extra brings the reference tools (Datasette, DuckDB) the scripts compare against.
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/registry_search.py
 
 clean:

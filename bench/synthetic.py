@@ -63,6 +63,10 @@ COMPANY_WORDS = {
     "diagnostics": ["Diagnostics", "Diagnostica", "Diagnostici"],
 }
 LEGAL_FORMS = ["S.p.A.", "S.r.l.", "S.r.l.", "Italia S.r.l.", "Italia S.p.A."]
+# The comuni that give the twelve Lombardy provinces their names.
+SEAT_NAMES = {
+    "Bergamo", "Brescia", "Como", "Cremona", "Lecco", "Lodi", "Mantova", "Milano", "Monza", "Pavia", "Sondrio", "Varese",
+}
 STOP = {"di", "del", "della", "dei", "degli", "delle", "dell", "e", "per", "la", "il", "in", "for", "of", "the", "and"}
 
 
@@ -91,7 +95,12 @@ class Vocabulary:
         from lshub.registry.models import Organisation, Specialisation
         from lshub.registry.services import geo
 
-        real = Organisation.objects.order_by("slug").prefetch_related("specialisation_links__specialisation", "sites")
+        # Real organisations only: a registry scaled before must not breed from its own copies.
+        real = (
+            Organisation.objects.exclude(source_links__source__url=SOURCE_URL)
+            .order_by("slug")
+            .prefetch_related("specialisation_links__specialisation", "sites")
+        )
         self.templates = [
             Template(
                 o.type,
@@ -111,11 +120,6 @@ class Vocabulary:
         self.seats = [c for c in self.comuni if c.name in SEAT_NAMES]
         self.real_slugs = {o.slug: o.id for o in Organisation.objects.only("slug", "id")}
 
-
-# The comuni that give the twelve Lombardy provinces their names.
-SEAT_NAMES = {
-    "Bergamo", "Brescia", "Como", "Cremona", "Lecco", "Lodi", "Mantova", "Milano", "Monza", "Pavia", "Sondrio", "Varese",
-}
 
 
 class Generator:

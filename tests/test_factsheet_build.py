@@ -6,19 +6,12 @@ from decimal import Decimal
 import pytest
 
 from lshub.observatory.services import figures
-from lshub.observatory.services.demo import load_observatory_demo
 from lshub.registry.models import Organisation, Relation
 from lshub.registry.services import directory
 from lshub.reports.build import FactsheetError, available_years, build_factsheet
 from lshub.reports.render_json import as_data, render_json
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module", autouse=True)
-def observatory_demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        load_observatory_demo()
 
 
 @pytest.fixture

@@ -7,19 +7,12 @@ from html.parser import HTMLParser
 import pytest
 from pypdf import PdfReader
 
-from lshub.observatory.services.demo import load_observatory_demo
 from lshub.registry.services import directory
 from lshub.reports.build import build_factsheet
 from lshub.reports.render_html import render_html
 from lshub.reports.render_pdf import render_pdf
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module", autouse=True)
-def observatory_demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        load_observatory_demo()
 
 
 class _Rows(HTMLParser):

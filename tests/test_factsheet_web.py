@@ -5,17 +5,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from lshub.observatory.services.demo import load_observatory_demo
 from lshub.reports.build import available_years
 from lshub.reports.cli import factsheet
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module", autouse=True)
-def observatory_demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        load_observatory_demo()
 
 
 def test_page_shows_the_sheet_with_choices_and_downloads(client):

@@ -87,3 +87,18 @@ def test_an_organisation_is_not_merged_into_itself():
     org = Organisation.objects.get(slug="ieo")
     with pytest.raises(merges.CannotMerge):
         merges.merge(org, org)
+
+
+def test_merge_command_and_its_undo():
+    from click.testing import CliRunner
+
+    from lshub.linkage.cli import merge
+
+    done = CliRunner().invoke(merge, ["ht", "ht-genomics"], catch_exceptions=False)
+    assert done.exit_code == 0 and "ht-genomics merged into ht" in done.output
+    number = Merge.objects.get(merged_slug="ht-genomics").pk
+    assert not Organisation.objects.filter(slug="ht-genomics").exists()
+    undone = CliRunner().invoke(merge, ["--undo", str(number)], catch_exceptions=False)
+    assert undone.exit_code == 0 and Organisation.objects.filter(slug="ht-genomics").exists()
+    refused = CliRunner().invoke(merge, ["ht", "no-such-key"])
+    assert refused.exit_code == 1 and "no organisation with key 'no-such-key'" in refused.output

@@ -4,26 +4,11 @@ The router is tested on its own NinjaAPI, and at /api/ once the project's API mo
 """
 
 import pytest
-from django.utils import translation
 from django.urls import NoReverseMatch, reverse
 from ninja import NinjaAPI
 from ninja.testing import TestClient
 
 from lshub.observatory.api import build_router
-from lshub.observatory.services.demo import load_observatory_demo
-
-
-@pytest.fixture(scope="module", autouse=True)
-def observatory_demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        load_observatory_demo()
-
-
-@pytest.fixture(autouse=True)
-def in_english():
-    """Messages are asserted in English, whatever language an earlier test left active."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -3,29 +3,14 @@
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from conftest import SAMPLES
 from lshub.observatory.models import PeerSet
 from lshub.observatory.services import benchmarks
-from lshub.observatory.services.demo import load_observatory_demo
 from lshub.observatory.services.errors import InvalidQuery, UnknownPeerSet
 from lshub.observatory.services.eurostat import ingest_eurostat
 
 EUROSTAT = SAMPLES / "eurostat"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def observatory_demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        load_observatory_demo()
-
-
-@pytest.fixture(autouse=True)
-def in_english():
-    """Messages are asserted in English, whatever language an earlier test left active."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

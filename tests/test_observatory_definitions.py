@@ -3,27 +3,12 @@
 from pathlib import Path
 
 import pytest
-from django.utils import translation
 import yaml
 from click.testing import CliRunner
 
 from lshub.observatory.cli import indicators as indicators_command
 from lshub.observatory.models import Geography, Indicator, PeerSet
 from lshub.observatory.services import definitions
-from lshub.observatory.services.demo import load_observatory_demo
-
-
-@pytest.fixture(scope="module", autouse=True)
-def observatory_demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        load_observatory_demo()
-
-
-@pytest.fixture(autouse=True)
-def in_english():
-    """Messages are asserted in English, whatever language an earlier test left active."""
-    with translation.override("en"):
-        yield
 
 
 def _copy_definitions(target: Path) -> dict[str, list]:

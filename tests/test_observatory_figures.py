@@ -16,19 +16,6 @@ from lshub.observatory.services.errors import UnknownGeography, UnknownIndicator
 REFERENCE = SHARED / "reference" / "indicators.csv"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def observatory_demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        load_observatory_demo()
-
-
-@pytest.fixture(autouse=True)
-def in_english():
-    """Messages are asserted in English, whatever language an earlier test left active."""
-    with translation.override("en"):
-        yield
-
-
 def _embedded() -> list[dict]:
     with resources.files("lshub.data").joinpath("observations.csv").open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))

@@ -4,31 +4,15 @@ import gzip
 import shutil
 from decimal import Decimal
 
-import pytest
-from django.utils import translation
 from click.testing import CliRunner
 
 from conftest import SAMPLES, shared_fixture
 from lshub.observatory.cli import ingest
 from lshub.observatory.models import Geography, Observation
-from lshub.observatory.services.demo import load_observatory_demo
 from lshub.observatory.services.eurostat import ingest_eurostat
 from lshub.observatory.services.tables import ingest_table
 
 EUROSTAT = SAMPLES / "eurostat"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def observatory_demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        load_observatory_demo()
-
-
-@pytest.fixture(autouse=True)
-def in_english():
-    """Messages are asserted in English, whatever language an earlier test left active."""
-    with translation.override("en"):
-        yield
 
 
 def _stored(indicator, geo, year):

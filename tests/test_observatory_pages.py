@@ -4,24 +4,8 @@ import csv
 import io
 import re
 
-import pytest
-from django.utils import translation
 from openpyxl import load_workbook
 
-from lshub.observatory.services.demo import load_observatory_demo
-
-
-@pytest.fixture(scope="module", autouse=True)
-def observatory_demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        load_observatory_demo()
-
-
-@pytest.fixture(autouse=True)
-def in_english():
-    """Messages are asserted in English, whatever language an earlier test left active."""
-    with translation.override("en"):
-        yield
 
 
 def _text(response) -> str:

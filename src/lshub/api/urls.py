@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from . import errors
 from .common import in_requested_language
 from lshub.observatory.api import router as observatory_router
+from lshub.partnering.api import router as partnering_router
 from lshub.sources.api import router as trials_router
 
 from .routers import organisations, reference, relations
@@ -59,3 +60,4 @@ api.add_router("/relations", relations.router)
 api.add_router("", reference.router)
 api.add_router("/trials", trials_router)
 api.add_router("", observatory_router)
+api.add_router("", partnering_router)

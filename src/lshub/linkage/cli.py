@@ -151,4 +151,47 @@ def _link(source: str | None, backend: str) -> None:
         click.echo("review them at /review/ or in the admin (Linkage › Review queue)")
 
 
-commands = [resolve, link]
+@click.command()
+@click.argument("keep", required=False)
+@click.argument("drop", required=False)
+@click.option("--undo", "undo_id", type=int, help="Undo the merge with this number instead.")
+def merge(keep: str | None, drop: str | None, undo_id: int | None) -> None:
+    """Merge organisation DROP into KEEP (keys as in their addresses), or undo a merge.
+
+    DROP's names become aliases of KEEP; its sites, identifiers, sources, relations and
+    links move to KEEP; KEEP's values are never replaced (differences are queued for
+    review). The merge is journalled: `lshub merge --undo N` puts both back.
+
+    Examples: lshub merge policlinico-di-milano ca-granda;  lshub merge --undo 3
+    """
+    _django()
+    from lshub.linkage import merges
+    from lshub.linkage.models import Merge
+    from lshub.registry.models import Organisation
+
+    try:
+        if undo_id is not None:
+            record = Merge.objects.filter(pk=undo_id).first()
+            if record is None:
+                _fail(f"no merge number {undo_id}")
+            restored = merges.undo_merge(record)
+            click.echo(f"undone: {restored.slug} is back")
+            return
+        if not keep or not drop:
+            raise click.UsageError("give KEEP and DROP, or --undo N")
+        found = {o.slug: o for o in Organisation.objects.filter(slug__in=[keep, drop])}
+        for key in (keep, drop):
+            if key not in found:
+                _fail(f"no organisation with key {key!r}")
+        record = merges.merge(found[keep], found[drop])
+    except merges.CannotMerge as error:
+        _fail(str(error))
+    journal = record.journal
+    click.echo(
+        f"merge {record.pk}: {drop} merged into {keep}; {len(journal['moved'])} rows moved, "
+        f"{len(journal['aliases'])} names kept as aliases, {len(journal['conflicts'])} conflicts queued "
+        f"(undo with: lshub merge --undo {record.pk})"
+    )
+
+
+commands = [resolve, link, merge]

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -321,14 +322,21 @@ def spark_session():
         from pyspark.sql import SparkSession
     except ImportError as error:
         raise BackendUnavailable(f"the Spark backend needs pyspark: {SPARK_ENV_HINT}") from error
+    from splink.backends.spark import similarity_jar_location
+
     try:
-        return (
+        session = (
             SparkSession.builder.master("local[2]")
             .appName("lshub-linkage")
             .config("spark.sql.shuffle.partitions", "4")
             .config("spark.ui.enabled", "false")
+            # Splink's jar brings the string similarity functions (Jaro-Winkler).
+            .config("spark.jars", similarity_jar_location())
             .getOrCreate()
         )
+        # Splink breaks long query plans with checkpoints: they need a directory.
+        session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="lshub-spark-"))
+        return session
     except Exception as error:  # Java missing or failing to start: say so plainly.
         raise BackendUnavailable(f"Spark could not start ({error}); {SPARK_ENV_HINT}") from error
 
