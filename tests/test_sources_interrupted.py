@@ -91,7 +91,9 @@ class Database:
     def _admin(self, *statements):
         import psycopg
 
-        with psycopg.connect(self.base, autocommit=True) as connection:
+        # The maintenance database always exists, whichever database DATABASE_URL names.
+        maintenance = self.base.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(maintenance, autocommit=True) as connection:
             for statement in statements:
                 connection.execute(statement)
 
