@@ -325,3 +325,15 @@ def test_every_page_offers_both_languages(client):
     body = client.get("/organisations/").content.decode()
     assert 'action="/i18n/setlang/"' in body
     assert ">English</button>" in body and ">Italiano</button>" in body
+
+
+def test_no_template_comment_leaks_into_a_page():
+    """Django's {# #} comments are single-line: a multi-line one is printed as text."""
+    from pathlib import Path
+
+    import lshub
+
+    for template in Path(lshub.__file__).parent.rglob("templates/**/*.html"):
+        for number, line in enumerate(template.read_text(encoding="utf-8").splitlines(), 1):
+            if "{#" in line:
+                assert "#}" in line, f"{template.name}:{number} opens a comment it does not close on the same line"
