@@ -429,6 +429,7 @@ def ingest() -> None:
 def _mount_app_commands() -> None:
     """`ingest` gathers the loaders each app exports; other apps add their own commands."""
     from lshub.observatory.cli import indicators, ingest_commands
+    from lshub.linkage.cli import commands as linkage_commands
     from lshub.partnering.cli import match
     from lshub.reports.cli import factsheet
     from lshub.sources.cli import commands as source_commands
@@ -438,6 +439,8 @@ def _mount_app_commands() -> None:
     main.add_command(indicators)
     main.add_command(factsheet)
     main.add_command(match)
+    for command in linkage_commands:
+        main.add_command(command)
 
 
 _mount_app_commands()

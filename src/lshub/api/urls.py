@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .common import in_requested_language
+from lshub.linkage.api import router as linkage_router
 from lshub.observatory.api import router as observatory_router
 from lshub.partnering.api import router as partnering_router
 from lshub.sources.api import router as trials_router
@@ -61,3 +62,4 @@ api.add_router("", reference.router)
 api.add_router("/trials", trials_router)
 api.add_router("", observatory_router)
 api.add_router("", partnering_router)
+api.add_router("", linkage_router)

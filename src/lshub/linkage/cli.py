@@ -36,7 +36,9 @@ def resolve(path: Path, as_json: bool, backend: str) -> None:
     strings, trial site names…). For each row: the organisation's id, key, name, ROR id and
     the probability of the match — or null when none is linked.
 
-    Example: lshub resolve affiliations.csv --json
+    \b
+    Example:
+      lshub resolve affiliations.csv --json
     """
     _django()
     from lshub.linkage import strings
@@ -95,7 +97,10 @@ def link(backend: str, gold: Path | None, source: str | None, errors: Path | Non
     With --evaluate GOLD.csv (columns name, city, country, expected_slug, optional split),
     nothing is written: precision, recall and F1 of the links are printed, per split.
 
-    Examples: lshub link --source ror;  lshub link --evaluate tests/samples/linkage/gold.csv
+    \b
+    Example:
+      lshub link --source ror
+      lshub link --evaluate tests/samples/linkage/gold.csv
     """
     _django()
     from lshub.linkage.model import BackendUnavailable
@@ -162,7 +167,10 @@ def merge(keep: str | None, drop: str | None, undo_id: int | None) -> None:
     links move to KEEP; KEEP's values are never replaced (differences are queued for
     review). The merge is journalled: `lshub merge --undo N` puts both back.
 
-    Examples: lshub merge policlinico-di-milano ca-granda;  lshub merge --undo 3
+    \b
+    Example:
+      lshub merge policlinico-di-milano ca-granda
+      lshub merge --undo 3
     """
     _django()
     from lshub.linkage import merges

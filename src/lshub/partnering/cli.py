@@ -41,7 +41,7 @@ def match(request_file, text, types, areas, provinces, region, limit, as_json, l
     key), name, type, score, breakdown, reasons, place and url.
 
     \b
-    Examples:
+    Example:
       lshub match --text "research hospital for a phase I oncology trial in Milan"
       lshub match --text "iniettabili sterili" --type company --json
       lshub match request.yaml --json
