@@ -221,3 +221,25 @@ def test_json_validation_errors_name_the_body_field_not_the_argument(client):
     assert response.status_code == 422
     assert response.json()["field"] == "name"
     assert response.json()["detail"].startswith("name:")
+
+
+def test_schema_names_are_unique_across_routers():
+    """Two routers' schemas with one name collapse into one OpenAPI component, and clients
+    (and response validation) then read one endpoint's answer with another's schema."""
+    import collections
+
+    from ninja import Schema
+
+    from lshub.api.urls import api
+
+    api.get_openapi_schema()  # imports and registers every router's schemas
+    names = collections.Counter(
+        cls.__name__ for cls in _all_subclasses(Schema) if cls.__module__.startswith("lshub.")
+    )
+    assert [name for name, n in names.items() if n > 1] == []
+
+
+def _all_subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _all_subclasses(sub)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from lshub.api.errors import BadRequest
+from lshub.api.schemas import Error
 
 from . import resolve as resolver
 from . import strings
@@ -28,7 +29,7 @@ class ResolveIn(Schema):
     records: list[NameIn] = Field(..., description=f"At most {MAX_RECORDS} names per request")
 
 
-class MatchOut(Schema):
+class ResolvedOrganisation(Schema):
     id: int
     slug: str
     name: str
@@ -37,10 +38,10 @@ class MatchOut(Schema):
 
 
 class ResolveOut(Schema):
-    results: list[MatchOut | None] = Field(..., description="One entry per record, in order; null when none is linked")
+    results: list[ResolvedOrganisation | None] = Field(..., description="One entry per record, in order; null when none is linked")
 
 
-@router.post("/resolve", response=ResolveOut, url_name="resolve", summary="Resolve names to organisations")
+@router.post("/resolve", response={200: ResolveOut, 400: Error, 422: Error}, url_name="resolve", summary="Resolve names to organisations")
 def resolve(request, payload: ResolveIn):
     """The organisation each name denotes, or null.
 

@@ -11,17 +11,14 @@ from datetime import date
 
 from ninja import Field, Router, Schema, Status
 
+from lshub.api.schemas import Error
+
 from .models import Indicator, Observation
 from .services import figures, queries
 from .services.errors import InvalidQuery, ObservatoryError, UnknownIndicator
 from .services.geographies import HOME_REGION, geography
 
 FIELD = re.compile(r"^(\w+): ")
-
-
-class Error(Schema):
-    detail: str = Field(description="what is wrong, in plain words")
-    field: str | None = Field(None, description="the parameter to blame, when there is one")
 
 
 class SourceOut(Schema):
