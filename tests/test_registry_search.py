@@ -56,6 +56,8 @@ def test_facets_combine_and_count():
     provinces = dict((value, n) for value, _, n in page.facets["province"])
     # A facet is counted without its own filter: Milan IRCCS are offered next to Pavia's.
     assert provinces["PV"] == 3 and provinces["MI"] > 3
+    labels = {value: label for value, label, _ in page.facets["province"]}
+    assert labels["PV"] == "Pavia (PV)" and labels["MB"] == "Monza e della Brianza (MB)"
     types = dict((value, n) for value, _, n in page.facets["type"])
     assert types["irccs"] == 3 and "university" in types
 

@@ -98,7 +98,7 @@ def test_several_values_of_one_facet_are_alternatives(client):
 
 def test_facet_counts_say_what_ticking_a_value_gives(client):
     body = client.get("/organisations/?type=irccs").content.decode()
-    count = re.search(r'value="PV"[^>]*>\s*<label[^>]*><span class="option-label">PV</span> <span class="count"[^>]*>(\d+)<', body)
+    count = re.search(r'value="PV"[^>]*>\s*<label[^>]*><span class="option-label">Pavia \(PV\)</span> <span class="count"[^>]*>(\d+)<', body)
     assert count and int(count.group(1)) == 3
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ..choices import OrganisationType, Ownership
 from ..models import Organisation, OrganisationSpecialisation, Site, Specialisation
 from . import search
-from .geo import provinces
+from .geo import province_names, provinces
 
 FACETS = ("type", "subtype", "province", "specialisation", "ownership")
 MAX_PAGE_SIZE = 200
@@ -131,7 +131,8 @@ def _count(name: str, queryset: QuerySet | None) -> list[tuple[str, str, int]]:
     if name == "province":
         sites = Site.objects.all() if queryset is None else Site.objects.filter(organisation__in=queryset)
         rows = sites.exclude(province="").values("province").annotate(n=Count("organisation", distinct=True))
-        counted = [(r["province"], r["province"], r["n"]) for r in rows]
+        names = province_names()
+        counted = [(r["province"], f"{names.get(r['province'], r['province'])} ({r['province']})", r["n"]) for r in rows]
     elif name == "specialisation":
         links = OrganisationSpecialisation.objects.all()
         if queryset is not None:

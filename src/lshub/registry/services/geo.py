@@ -25,6 +25,7 @@ class Comune:
     region: str
     nuts2: str
     nuts3: str
+    province_name: str = ""
     latitude: float | None = None
     longitude: float | None = None
 
@@ -80,6 +81,7 @@ def _comuni() -> dict[str, list[Comune]]:
             "name": _column(header, "Denominazione in italiano"),
             "region": _column(header, "Denominazione Regione"),
             "province": _column(header, "Sigla automobilistica"),
+            "province_name": _column(header, "Denominazione dell"),
             "nuts2": _column(header, "Codice NUTS2 2024"),
             "nuts3": _column(header, "Codice NUTS3 2024"),
         }
@@ -92,6 +94,7 @@ def _comuni() -> dict[str, list[Comune]]:
                 name=name,
                 istat_code=row[cols["code"]].strip(),
                 province=row[cols["province"]].strip(),
+                province_name=row[cols["province_name"]].strip(),
                 region=region,
                 nuts2=row[cols["nuts2"]].strip(),
                 nuts3=row[cols["nuts3"]].strip(),
@@ -125,6 +128,12 @@ def comuni_in(nuts2: str) -> list[Comune]:
     """Every comune of a NUTS 2 region (ITC4 is Lombardy), sorted by ISTAT code."""
     found = [c for comuni in _comuni().values() for c in comuni if c.nuts2 == nuts2]
     return sorted(found, key=lambda c: c.istat_code)
+
+
+@cache
+def province_names() -> dict[str, str]:
+    """Province sigla → the name ISTAT gives its supra-municipal unit ("Milano", "Monza e della Brianza")."""
+    return {c.province: c.province_name for comuni in _comuni().values() for c in comuni}
 
 
 @cache
