@@ -39,8 +39,12 @@ test: $(STAMP)
 test-sqlite: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Italian catalogues: apps with a locale/ folder of their own keep their strings there;
+# the project catalogue (src/lshub/locale) holds everything else.
+APP_CATALOGUES := observatory reports partnering
 messages: $(STAMP)
-	cd src/lshub && ../../$(BIN)/django-admin makemessages -l it --settings=lshub.config.settings
+	cd src/lshub && ../../$(BIN)/django-admin makemessages -l it $(foreach app,$(APP_CATALOGUES),--ignore '$(app)/*') --settings=lshub.config.settings
+	for app in $(APP_CATALOGUES); do (cd src/lshub/$$app && ../../../$(BIN)/django-admin makemessages -l it --settings=lshub.config.settings); done
 	cd src/lshub && ../../$(BIN)/django-admin compilemessages --settings=lshub.config.settings
 
 # The bench extra brings the reference tools (Datasette, DuckDB) the scripts compare against.
