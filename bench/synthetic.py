@@ -306,18 +306,7 @@ class Drawn:
 def _site(organisation, comune, headquarters: bool):
     from lshub.registry.models import Site
 
-    return Site(
-        organisation=organisation,
-        comune=comune.name,
-        istat_code=comune.istat_code,
-        province=comune.province,
-        nuts2=comune.nuts2,
-        nuts3=comune.nuts3,
-        latitude=comune.latitude,
-        longitude=comune.longitude,
-        coordinates_precision="municipality" if comune.latitude is not None else "",
-        is_headquarters=headquarters,
-    )
+    return Site(organisation=organisation, is_headquarters=headquarters, **comune.site_fields())
 
 
 EXTRA_SITES = {"hospital": (0, 4), "irccs": (0, 2), "company": (0, 2), "university": (0, 2)}

@@ -190,11 +190,7 @@ def _add_site(organisation, candidate, reason, user) -> None:
     except geo.UnknownComune:
         return
     _reason(
-        Site(
-            organisation=organisation, comune=comune.name, istat_code=comune.istat_code, province=comune.province,
-            nuts2=comune.nuts2, nuts3=comune.nuts3, latitude=comune.latitude, longitude=comune.longitude,
-            coordinates_precision="municipality" if comune.latitude is not None else "",
-        ),
+        Site(organisation=organisation, **comune.site_fields()),
         reason,
         user,
     ).save()

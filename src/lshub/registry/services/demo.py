@@ -127,18 +127,12 @@ def _load_site(organisation: Organisation, row: dict, report: LoadReport) -> Non
     except geo.UnknownComune as error:
         report.problems.append(f"{row['key']}: {error}")
         return
-    has_coordinates = comune.latitude is not None
+    place = comune.site_fields()
     _, changed = fill(
         Site,
-        {"organisation": organisation, "istat_code": comune.istat_code},
+        {"organisation": organisation, "istat_code": place.pop("istat_code")},
         {
-            "comune": comune.name,
-            "province": comune.province,
-            "nuts2": comune.nuts2,
-            "nuts3": comune.nuts3,
-            "latitude": comune.latitude,
-            "longitude": comune.longitude,
-            "coordinates_precision": "municipality" if has_coordinates else "",
+            **place,
             "label": "" if row["site_role"] != "branch" else "branch of an institute seated elsewhere",
             "is_headquarters": row["site_role"] != "branch",
         },

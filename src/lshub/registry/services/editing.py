@@ -142,18 +142,7 @@ def add_site(organisation: Organisation, comune: str, province: str = "", *, rea
     except geo.UnknownComune as error:
         raise EditError(f"comune: {error}", "comune") from None
     has_headquarters = organisation.sites.filter(is_headquarters=True).exists()
-    site = Site(
-        organisation=organisation,
-        comune=place.name,
-        istat_code=place.istat_code,
-        province=place.province,
-        nuts2=place.nuts2,
-        nuts3=place.nuts3,
-        latitude=place.latitude,
-        longitude=place.longitude,
-        coordinates_precision="municipality" if place.latitude is not None else "",
-        is_headquarters=not has_headquarters,
-    )
+    site = Site(organisation=organisation, is_headquarters=not has_headquarters, **place.site_fields())
     _save(site, reason, user)
     return site
 

@@ -30,6 +30,20 @@ class Comune:
     longitude: float | None = None
 
 
+    def site_fields(self) -> dict:
+        """The place fields of a Site in this comune: codes, and its centre as coordinates."""
+        return {
+            "comune": self.name,
+            "istat_code": self.istat_code,
+            "province": self.province,
+            "nuts2": self.nuts2,
+            "nuts3": self.nuts3,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+            "coordinates_precision": "municipality" if self.latitude is not None else "",
+        }
+
+
 class UnknownComune(LookupError):
     """No Italian municipality has this name (in this province)."""
 

@@ -140,18 +140,10 @@ def _plan_fields(result: Plan) -> None:
 
 def _site_values(comune: geo.Comune, coordinates: tuple[float, float] | None) -> dict:
     """A site's place fields from the comune; coordinates from the file win over its centre."""
-    latitude, longitude = coordinates or (comune.latitude, comune.longitude)
-    at_centre = latitude is not None and (latitude, longitude) == (comune.latitude, comune.longitude)
-    return {
-        "comune": comune.name,
-        "istat_code": comune.istat_code,
-        "province": comune.province,
-        "nuts2": comune.nuts2,
-        "nuts3": comune.nuts3,
-        "latitude": latitude,
-        "longitude": longitude,
-        "coordinates_precision": "municipality" if at_centre else "",
-    }
+    fields = comune.site_fields()
+    if coordinates and coordinates != (comune.latitude, comune.longitude):
+        fields.update(latitude=coordinates[0], longitude=coordinates[1], coordinates_precision="")
+    return fields
 
 
 def _same_place(site: Site, comune: geo.Comune) -> bool:
