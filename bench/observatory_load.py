@@ -18,6 +18,8 @@ Each measurement runs in its own process, so its peak memory (max RSS) is its ow
   duckdb raw      duckdb read_csv of the file into a table (wide, as in the file)
   duckdb long     duckdb read_csv + UNPIVOT + value/flag split into a long table: the same
                   logical result as the ingest, without the checks and the database
+  duckdb parquet  the same, then written to a Parquet file: the nearest store outside the
+                  database
   DB floor        the bare driver (sqlite3 executemany, psycopg COPY) writing the same rows,
                   parsed beforehand, into an empty copy of the observation table with the
                   same indexes: what the database alone costs (write time only)
@@ -195,6 +197,8 @@ con.execute(f'''
            split_part(trim(cell), ' ', 2) AS flags
     FROM (UNPIVOT wide ON COLUMNS(* EXCLUDE ("{key}")) INTO NAME period VALUE cell)
 ''')
+if len(sys.argv) > 2:  # the nearest alternative store: the long table as a Parquet file
+    con.execute(f"COPY long TO '{sys.argv[2]}' (FORMAT parquet)")
 rows = con.execute("SELECT count(*) FROM long").fetchone()[0]
 elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
 print(json.dumps({"seconds": elapsed, "cpu": cpu, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rows": rows}))
@@ -285,6 +289,7 @@ def main() -> None:
     parse_only = run_child(CHILD_PARSE, str(table))
     raw = run_child(CHILD_DUCKDB_RAW, str(table))
     long = run_child(CHILD_DUCKDB_LONG, str(table))
+    parquet = run_child(CHILD_DUCKDB_LONG, str(table), str(OUT_DIR / f"{DATASET}_{args.regions}.parquet"))
     floor = run_child(CHILD_DRIVER_FLOOR, str(table))
     ratio = ingest["seconds"] / raw["seconds"]
 
@@ -302,6 +307,7 @@ def main() -> None:
         ("  of which: parse the file (pandas, Arrow)", parse_only),
         ("DuckDB read_csv (wide, raw)", raw),
         ("DuckDB read_csv + unpivot + flags (long)", long),
+        ("  the same, written to Parquet", parquet),
         ("bare driver insert, rows parsed (DB floor)", floor),
     ]:
         print(f"| {label:<44} | {result['seconds']:8.2f} | {result['cpu']:7.2f} | {result['peak_mb']:8.0f} | {result['seconds'] / raw['seconds']:12.1f} |")
