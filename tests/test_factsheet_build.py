@@ -138,7 +138,7 @@ def test_italian_sheet_has_italian_headings_and_numbers():
     titles = {s["key"]: s["title"] for s in data["sections"]}
     assert titles["healthcare_system"] == "Il Sistema Sanitario Regionale"
     assert titles["pharma"] == "Industria farmaceutica"
-    assert data["title"] == "Life sciences in Lombardia"
+    assert data["title"] == "Le scienze della vita in Lombardia"
     beds = _figure(data, "ssr_beds")
     assert beds["display"] == "37.000 posti letto"
     assert beds["label"] == figures.indicator("ssr_beds").label_it

@@ -115,6 +115,7 @@ class OrganisationSpecialisation(Schema):
 class SourceRef(Schema):
     url: str
     publisher: str
+    title: str
 
 
 class Relation(Schema):

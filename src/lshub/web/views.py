@@ -16,9 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from lshub.registry.choices import RELATION_INVERSE_LABELS
-from lshub.registry.models import Organisation, Relation
-from lshub.registry.services import directory, history
+from lshub.registry.models import Organisation
+from lshub.registry.services import directory, history, profile
 from lshub.sources.services.trials import trials_for
 
 from . import mapdata
@@ -110,7 +109,7 @@ def organisation(request, slug):
             "specialisations": org.specialisation_links.select_related("specialisation").order_by(
                 "-recognised", "specialisation__kind", "specialisation__label_en"
             ),
-            "relations": _relations(org),
+            "relations": profile.relations_both_ways(org),
             "sites": sites,
             "markers": mapdata.site_markers(sites),
             "tile_url": settings.LSHUB_TILE_URL,
@@ -119,16 +118,6 @@ def organisation(request, slug):
             "trials": trials_for(org),
         },
     )
-
-
-def _relations(org: Organisation) -> list[dict]:
-    """Relations read from this organisation's side: 'part of X' and 'includes Y'."""
-    rows = []
-    for relation in Relation.objects.filter(subject=org).select_related("object", "source"):
-        rows.append({"label": relation.get_kind_display(), "other": relation.object, "relation": relation})
-    for relation in Relation.objects.filter(object=org).select_related("subject", "source"):
-        rows.append({"label": RELATION_INVERSE_LABELS[relation.kind], "other": relation.subject, "relation": relation})
-    return sorted(rows, key=lambda row: (str(row["label"]), row["other"].name))
 
 
 def _history_rows(changes: list[history.Change]) -> list[dict]:

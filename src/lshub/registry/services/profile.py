@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 
 import ateco
+from django.db.models import Q
 
 from ..choices import RELATION_INVERSE_LABELS
 from ..models import Alias, Identifier, Organisation, Relation, Site, Specialisation
@@ -113,16 +114,17 @@ def relation(rel: Relation, *, seen_from: Organisation | None = None) -> dict:
         "object": _organisation_ref(rel.object),
         "other": _organisation_ref(other),
         "note": rel.note,
-        "source": {"url": rel.source.url, "publisher": rel.source.publisher} if rel.source else None,
+        "source": {"url": rel.source.url, "publisher": rel.source.publisher, "title": rel.source.title} if rel.source else None,
     }
 
 
 def relations_both_ways(organisation: Organisation) -> list[dict]:
     """Relations where the organisation is the subject, then those where it is the object."""
-    related = Relation.objects.select_related("subject", "object", "source")
-    outgoing = related.filter(subject=organisation).order_by("kind", "object__name")
-    incoming = related.filter(object=organisation).order_by("kind", "subject__name")
-    return [relation(r, seen_from=organisation) for r in [*outgoing, *incoming]]
+    # One query for both directions; the order is made here (outgoing first, then by
+    # kind and the other organisation's name).
+    rows = Relation.objects.filter(Q(subject=organisation) | Q(object=organisation))
+    seen = [relation(r, seen_from=organisation) for r in rows.select_related("subject", "object", "source")]
+    return sorted(seen, key=lambda row: (row["direction"] == "in", row["kind"], row["other"]["name"].casefold(), row["id"]))
 
 
 def _organisation_ref(organisation: Organisation) -> dict:
