@@ -189,6 +189,49 @@ def test_shortlist_saved_from_the_page_and_exported(client, user):
     assert client.get(f"{shortlist.get_absolute_url()}export.doc").status_code == 404
 
 
+
+def test_shortlists_through_the_api_are_saved_read_and_exported(client, api_urls):  # noqa: F811
+    body = {"title": "Delegation from Bavaria", "need": {"text": "phase I oncology trials", "type": ["irccs"]}, "organisations": ["ieo", "int"]}
+    assert send(client, "post", "/api/partnering/shortlists", body).status_code == 401
+    key = issue_token("partnering-desk")
+    created = send(client, "post", "/api/partnering/shortlists", body, key)
+    assert created.status_code == 201, created.content
+    saved = created.json()
+    assert saved["title"] == "Delegation from Bavaria" and saved["need"] == "phase I oncology trials"
+    assert saved["filters"]["type"] == ["irccs"]
+    assert {e["key"] for e in saved["entries"]} == {"ieo", "int"} and all(e["score"] > 0 and e["reasons"] for e in saved["entries"])
+    assert [e["position"] for e in saved["entries"]] == [1, 2]
+    assert client.get(f"/api/partnering/shortlists/{saved['id']}").json()["entries"] == saved["entries"]
+    exported = client.get(saved["exports"]["csv"])
+    assert exported.status_code == 200 and exported["Content-Disposition"] == 'attachment; filename="delegation-from-bavaria.csv"'
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert [r["key"] for r in rows] == [e["key"] for e in saved["entries"]]
+    assert client.get(saved["exports"]["pdf"]).content.startswith(b"%PDF-")
+    unknown = client.get(f"/api/partnering/shortlists/{saved['id']}/export.doc")
+    assert unknown.status_code == 400 and "csv, xlsx, pdf" in unknown.json()["detail"]
+    assert client.get("/api/partnering/shortlists/999999").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "message"),
+    [
+        ({"title": ""}, 400, "title"),
+        ({"organisations": []}, 400, "choose at least one"),
+        ({"organisations": ["no-such-org"]}, 400, "no organisation with key"),
+        ({"organisations": [f"org-{n}" for n in range(51)]}, 400, "at most 50"),
+        ({"profile": 999999}, 404, "no partnering profile"),
+        ({"need": {"text": ""}}, 400, "describe the partner you need"),
+        ({"need": {"text": "oncology", "limit": "many"}}, 422, ""),
+    ],
+)
+def test_api_refuses_bad_shortlists(client, api_urls, change, status, message):  # noqa: F811
+    body = {"title": "Delegation", "need": {"text": "oncology"}, "organisations": ["int"], **change}
+    response = send(client, "post", "/api/partnering/shortlists", body, issue_token("partnering-desk"))
+    assert response.status_code == status, response.content
+    assert message in str(response.json()["detail"])
+    assert not Shortlist.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("form", "message"),
     [

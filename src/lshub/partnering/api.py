@@ -1,7 +1,8 @@
-"""The partnering API: POST /match, and partnering profiles (reading open, writing with a token).
+"""The partnering API: POST /match, partnering profiles and shortlists (reading open, writing
+with a token).
 
-Mount with `api.add_router("", partnering.api.router)`: the paths are /match and
-/partnering/profiles…. Bad input is answered 400 with {"detail", "field"} through the
+Mount with `api.add_router("", partnering.api.router)`: the paths are /match,
+/partnering/profiles… and /partnering/shortlists…. Bad input is answered 400 with {"detail", "field"} through the
 API's handler for InvalidQuery (InvalidNeed and InvalidProfile are kinds of it).
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -18,8 +19,8 @@ from pydantic import Field
 from lshub.api.auth import TokenAuth
 from lshub.api.schemas import Error, Text
 
-from .models import PartneringProfile
-from .services import profiles
+from .models import PartneringProfile, Shortlist
+from .services import profiles, shortlists
 from .services.match import MAX_LIMIT, MAX_NEED_LENGTH, MatchRequest, match
 
 router = Router(tags=["partnering"])
@@ -197,3 +198,85 @@ def update_profile(request, profile_id: int, body: ProfilePatch):
 def delete_profile(request, profile_id: int):
     _profile(profile_id).delete()
     return 204, None
+
+
+# -- shortlists -------------------------------------------------------------------------------
+
+
+class ShortlistIn(Schema):
+    title: Text = Field(description="what the shortlist is for, e.g. the delegation it goes to")
+    need: MatchIn = Field(description="the need the organisations were chosen for, as sent to /match")
+    organisations: list[Text] = Field(description=f"keys of the chosen organisations, best first (at most {shortlists.MAX_ENTRIES})")
+    profile: int | None = Field(None, description="id of the partnering profile the shortlist answers")
+
+
+class ShortlistEntryOut(Schema):
+    position: int
+    key: str
+    name: str
+    type: str
+    place: str
+    score: float = Field(description="the score the organisation had for the need when the shortlist was saved")
+    reasons: str
+    website: str
+    note: str
+
+
+class ShortlistOut(Schema):
+    id: int
+    title: str
+    need: str
+    filters: dict
+    profile: int | None
+    created: datetime.datetime
+    entries: list[ShortlistEntryOut]
+    exports: dict[str, str] = Field(description="API address of each export (csv, xlsx, pdf)")
+
+
+def _shortlist(shortlist_id: int) -> Shortlist:
+    try:
+        return get_object_or_404(Shortlist, pk=shortlist_id)
+    except (Http404, OverflowError, ValueError):
+        raise Http404(_("no shortlist with id %(id)s") % {"id": shortlist_id}) from None
+
+
+def _shortlist_out(request, shortlist: Shortlist) -> dict:
+    base = request.path.split("/partnering/")[0]
+    return {
+        "id": shortlist.pk,
+        "title": shortlist.title,
+        "need": shortlist.need,
+        "filters": shortlist.filters,
+        "profile": shortlist.profile_id,
+        "created": shortlist.created,
+        "entries": shortlists.rows(shortlist),
+        "exports": {fmt: f"{base}/partnering/shortlists/{shortlist.pk}/export.{fmt}" for fmt in shortlists.EXPORT_FORMATS},
+    }
+
+
+@router.post("/partnering/shortlists", auth=TokenAuth(), response={201: ShortlistOut, **WRITE_ERRORS}, summary="Save a shortlist")
+def create_shortlist(request, body: ShortlistIn):
+    """Keep the chosen organisations for a need, with the scores and reasons they get for it now."""
+    need = body.need
+    chosen_profile = _profile(body.profile) if body.profile is not None else None
+    request_for_need = MatchRequest(text=need.text, types=need.type, areas=need.area, provinces=need.province, region=need.region)
+    shortlist = shortlists.save(body.title, request_for_need, body.organisations, user=request.auth.user, profile=chosen_profile)
+    return 201, _shortlist_out(request, shortlist)
+
+
+@router.get("/partnering/shortlists/{shortlist_id}", response={200: ShortlistOut, **ERRORS}, summary="One shortlist")
+def get_shortlist(request, shortlist_id: int):
+    return _shortlist_out(request, _shortlist(shortlist_id))
+
+
+@router.get(
+    "/partnering/shortlists/{shortlist_id}/export.{fmt}",
+    response={200: None, **ERRORS},
+    summary="A shortlist as CSV, XLSX or a one-page PDF",
+)
+def export_shortlist(request, shortlist_id: int, fmt: str):
+    shortlist = _shortlist(shortlist_id)
+    content, mime = shortlists.export(shortlist, fmt)  # an unknown format is a 400 naming the formats
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="{shortlists.filename(shortlist, fmt)}"'
+    return response

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -171,6 +170,5 @@ def shortlist_export(request, pk: int, fmt: str):
         raise Http404(_("unknown export format"))
     content, mime = shortlists.export(shortlist, fmt)
     response = HttpResponse(content, content_type=mime)
-    name = slugify(shortlist.title) or f"shortlist-{shortlist.pk}"
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{shortlists.filename(shortlist, fmt)}"'
     return response

@@ -9,6 +9,7 @@ import io
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lshub.registry.models import Organisation
@@ -138,6 +139,11 @@ def export_pdf(shortlist: Shortlist, *, base_url: str = "") -> bytes:
         {"shortlist": shortlist, "rows": rows(shortlist), "generated": timezone.localdate()},
     )
     return HTML(string=html, base_url=base_url or None).write_pdf()
+
+
+def filename(shortlist: Shortlist, fmt: str) -> str:
+    """The download's file name: the title as a slug, else the shortlist's number."""
+    return f"{slugify(shortlist.title) or f'shortlist-{shortlist.pk}'}.{fmt}"
 
 
 def export(shortlist: Shortlist, fmt: str) -> tuple[bytes, str]:
