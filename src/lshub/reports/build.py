@@ -20,8 +20,8 @@ from lshub.observatory.services.geographies import geography
 from . import charts, registry_facts
 from .document import GAP_STATUSES, FactSheet, Item, Section, Table
 from .footnotes import Footnotes
-from .numbers import gap_wording, percent, quantity, signed_percent, status_label
-from .outline import HUB_MISSIONS, NATIONAL, SECTIONS, Line, SectionSpec
+from .numbers import QUALIFIERS, gap_wording, number, percent, quantity, signed_percent, status_label, unit_label
+from .outline import DENOMINATORS, HUB_MISSIONS, NATIONAL, SECTIONS, Line, SectionSpec
 
 IRCCS_NATIONAL = "irccs_count"  # for geography IT: the national total
 
@@ -93,7 +93,7 @@ Histories = dict[tuple[str, str], list | None]  # (indicator, geo) -> its series
 
 
 def _lines() -> list[Line]:
-    return [line for spec in SECTIONS for line in spec.lines] + [Line(IRCCS_NATIONAL, NATIONAL)]
+    return [*DENOMINATORS, *(line for spec in SECTIONS for line in spec.lines), Line(IRCCS_NATIONAL, NATIONAL)]
 
 
 def _histories(region: str) -> Histories:
@@ -150,8 +150,10 @@ class _Builder:
         self.today = timezone.localdate()
 
     def build(self) -> FactSheet:
+        # The population first: its notes come first, as the overview that shows it does.
+        denominators = [item for line in DENOMINATORS for item in self._items(line)]
         sections = [self._section(spec) for spec in SECTIONS]
-        overview = self._overview(sections)
+        overview = self._overview(sections, denominators)
         name = region_name(self.region)
         return FactSheet(
             region=self.region,
@@ -228,7 +230,41 @@ class _Builder:
             previous_period=previous.period if change is not None else None,
             change_display=self._change(change, previous.period if previous else None),
             unconfirmed_value=found.value if not confirmed else None,
+            **(self._per_inhabitant(found) if confirmed else {}),
         )
+
+    def _per_inhabitant(self, found: figures.Figure) -> dict:
+        """The value per inhabitant with the population figure it was divided by, and that figure's note."""
+        population = found.denominator
+        if found.per_inhabitant is None or population is None:
+            return {}
+        footnote = self.notes.add(
+            publisher=population.source_publisher,
+            url=population.source_url,
+            retrieved=population.retrieved,
+            status=population.status,
+            note=population.note,
+        )
+        if found.unit in figures.MONEY_SCALE:
+            unit = unit_label("EUR per inhabitant")
+        else:
+            unit = _("%(unit)s per 100,000 inhabitants") % {"unit": unit_label(found.unit)}
+        value = number(found.per_inhabitant)
+        if found.qualifier in QUALIFIERS:  # "at least 100 companies" is at least 1.0 per 100,000 inhabitants
+            value = QUALIFIERS[found.qualifier] % {"value": value}
+        shown = _("%(value)s %(unit)s (population on 1 January %(year)s [%(note)s])") % {
+            "value": value,
+            "unit": unit,
+            "year": population.period,
+            "note": footnote,
+        }
+        return {
+            "per_inhabitant": found.per_inhabitant,
+            "per_inhabitant_unit": found.per_inhabitant_unit,
+            "per_inhabitant_display": shown,
+            "population_period": population.period,
+            "population_footnote": footnote,
+        }
 
     @staticmethod
     def _change(change, previous_period) -> str:
@@ -297,13 +333,18 @@ class _Builder:
         section.entries = registry_facts.clusters(self.notes, self.today)
         section.entries_title = _("Clusters recorded in the registry")
 
-    def _overview(self, sections: list[Section]) -> Section:
-        """The region's share of the national total, for every figure that has one."""
+    def _overview(self, sections: list[Section], denominators: list[Item]) -> Section:
+        """The population of the region and of Italy, and the region's share of the national total."""
         shared = [item for s in sections for item in s.items if item.share_of_national is not None]
+        shared += [item for item in denominators if item.share_of_national is not None]
         overview = Section(
             key="overview",
             title=_("Share of the national total"),
-            intro=_("Each bar is the region's share of the Italian total for one figure; the number in brackets is its source note."),
+            intro=_(
+                "The population of the region and of Italy, the denominators of every figure per inhabitant. "
+                "Each bar is the region's share of the Italian total for one figure; the number in brackets is its source note."
+            ),
+            items=denominators,
         )
         if shared:
             overview.charts.append(charts.share_chart(shared, _("The region's share of Italy, by figure")))

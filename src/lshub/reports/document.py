@@ -65,6 +65,12 @@ class Item:
     change_display: str = ""
     # What the 2021 briefing stated where no public source confirms it: shown in the note, not as a value.
     unconfirmed_value: Decimal | None = None
+    # Counts and amounts only: the value per inhabitant and the population figure it was divided by.
+    per_inhabitant: Decimal | None = None
+    per_inhabitant_unit: str = ""
+    per_inhabitant_display: str = ""
+    population_period: int | None = None
+    population_footnote: int | None = None
 
     @property
     def is_gap(self) -> bool:

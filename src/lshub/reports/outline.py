@@ -180,6 +180,10 @@ SECTIONS: tuple[SectionSpec, ...] = (
     ),
 )
 
+# The population of the region and of Italy: the denominators of every per-inhabitant figure,
+# shown in the overview with their sources.
+DENOMINATORS: tuple[Line, ...] = (Line("population"), Line("population", NATIONAL))
+
 HUB_MISSIONS = (
     _(
         "Internationalisation: make the life-sciences system and the regional healthcare system "

@@ -49,7 +49,20 @@ def _figure(sheet: FactSheet, section: str, item: Item, table: str | None = None
         "change": _number(item.change),
         "previous_period": item.previous_period,
         "unconfirmed_value": _number(item.unconfirmed_value),
+        "per_inhabitant": _per_inhabitant(sheet, item),
         "source": _source(sheet.footnote(item.footnote)),
+    }
+
+
+def _per_inhabitant(sheet: FactSheet, item: Item) -> dict | None:
+    """The value per inhabitant and the population figure (year, source) it was divided by."""
+    if item.per_inhabitant is None or item.population_footnote is None:
+        return None
+    return {
+        "value": _number(item.per_inhabitant),
+        "unit": item.per_inhabitant_unit,
+        "population_period": item.population_period,
+        "population_source": _source(sheet.footnote(item.population_footnote)),
     }
 
 

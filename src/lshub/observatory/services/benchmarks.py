@@ -5,6 +5,8 @@ additive indicators (counts, amounts) are compared
 
 - per inhabitant: value ÷ population of the same geography (same year, or the latest
   earlier one), in EUR per inhabitant for money and per 100,000 inhabitants for counts;
+  each cell carries the population figure it used (year, value, source), and a cell whose
+  region has no population figure says "no denominator" instead of showing a number;
 - or as a share of the national total: value ÷ value of the geography's country × 100.
 
 Ratios and shares are compared as they are. A NUTS 1 region without its own observation
@@ -19,7 +21,7 @@ confidential or missing cell then shows as such, never as zero.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -27,13 +29,13 @@ from django.utils.translation import gettext as _
 from ..choices import Aggregation, Direction, Status
 from ..models import Geography, Indicator, Observation
 from .errors import InvalidQuery
-from .figures import STATUS_PREFERENCE, Figure, figure_from, plain
+from .figures import (
+    POPULATION, Denominator, Figure, denominator_from, figure_from, latest_population, per_inhabitant,
+    per_inhabitant_unit, plain, preference,
+)  # fmt: skip
 from .geographies import HOME_REGION, geography, peer_set
 
 BASES = ("auto", "value", "per_inhabitant", "share")
-POPULATION = "population"
-MONEY_SCALE = {"EUR": Decimal(1), "EUR mn": Decimal(10) ** 6, "EUR bn": Decimal(10) ** 9}
-PER_100K = Decimal(100_000)
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,12 @@ class Cell:
     comparable: Decimal | None
     rank: int | None = None
     aggregated_from: tuple[str, ...] = ()
-    population_year: int | None = None
+    denominator: Denominator | None = None  # the population divided by, on the per-inhabitant basis
+    missing: str = ""  # why a valued cell has no comparable value ("no denominator")
+
+    @property
+    def population_year(self) -> int | None:
+        return self.denominator.period if self.denominator else None
 
 
 @dataclass
@@ -110,12 +117,10 @@ def _values(definitions: list[Indicator], geos: list[Geography]) -> dict[str, di
     # the regions, the NUTS 2 parts of NUTS 1 ones, and the countries (for shares)
     codes = {g.code for g in geos} | {c for kids in children.values() for c in kids} | {g.country for g in geos}
     table: dict[str, dict[str, dict[int, Observation]]] = defaultdict(lambda: defaultdict(dict))
-    rows = Observation.objects.filter(indicator__in=definitions, geo_id__in=codes, period__isnull=False).select_related("source")
-    for row in rows:
+    rows = Observation.objects.filter(indicator__in=definitions, geo_id__in=codes, period__isnull=False)
+    for row in rows.select_related("source", "indicator"):
         current = table[row.indicator_id][row.geo_id].get(row.period)
-        if current is None or (row.value is None, STATUS_PREFERENCE.get(row.status, 9)) < (
-            current.value is None, STATUS_PREFERENCE.get(current.status, 9)
-        ):
+        if current is None or preference(row) < preference(current):
             table[row.indicator_id][row.geo_id][row.period] = row
     additive = {d.id for d in definitions if d.aggregation == Aggregation.SUM}
     for indicator_id in additive & set(table):
@@ -155,35 +160,34 @@ def _row(definition, year, geos, table, population, basis) -> Row:
     for geo in geos:
         observation = table[geo.code][year]
         shown = figure_from(definition, geo, observation)
-        comparable, population_year = _comparable(definition, geo, observation, basis, table, population)
-        cells.append(Cell(geo, shown, comparable, None, getattr(observation, "aggregated_from", ()), population_year))
+        comparable, denominator, missing = _comparable(definition, geo, observation, basis, table, population)
+        aggregated = getattr(observation, "aggregated_from", ())
+        cells.append(Cell(geo, shown, comparable, None, aggregated, denominator, missing))
     return Row(definition, year, basis, _unit(definition, basis), _ranked(cells, definition.direction))
 
 
-def _comparable(definition, geo, observation, basis, table, population) -> tuple[Decimal | None, int | None]:
+def _comparable(definition, geo, observation, basis, table, population) -> tuple[Decimal | None, Denominator | None, str]:
+    """(comparable value, population used, why there is none): a missing denominator is never 0."""
     if observation.value is None:
-        return None, None
+        return None, None, ""
     if basis == "value":
-        return plain(observation.value), None
+        return plain(observation.value), None, ""
     if basis == "share":
         national = table.get(geo.country, {}).get(observation.period)
         if national is None or not national.value:
-            return None, None
-        return (observation.value / national.value * 100).quantize(Decimal("0.01")), None
-    people = population.get(geo.code, {})
-    years = sorted((y for y, p in people.items() if y <= observation.period and p.value), reverse=True)
-    if not years:
-        return None, None
-    scale = MONEY_SCALE.get(definition.unit)
-    per = observation.value * scale / people[years[0]].value if scale else observation.value * PER_100K / people[years[0]].value
-    return per.quantize(Decimal("0.01")), years[0]
+            return None, None, _("no national total")
+        return (observation.value / national.value * 100).quantize(Decimal("0.01")), None, ""
+    people = latest_population(population.get(geo.code, {}), observation.period)
+    if people is None:
+        return None, None, _("no denominator")
+    return per_inhabitant(definition, observation.value, people.value), denominator_from(people), ""
 
 
 def _unit(definition, basis) -> str:
     if basis == "share":
         return _("percent of the national total")
     if basis == "per_inhabitant":
-        return _("EUR per inhabitant") if definition.unit in MONEY_SCALE else _("%(unit)s per 100,000 inhabitants") % {"unit": definition.unit}
+        return per_inhabitant_unit(definition)
     return definition.unit
 
 
@@ -193,4 +197,4 @@ def _ranked(cells: list[Cell], direction: str) -> list[Cell]:
         return cells
     ordered = sorted(set(values), reverse=direction == Direction.HIGHER)
     better = {v: 1 + sum(1 for w in values if (w > v if direction == Direction.HIGHER else w < v)) for v in ordered}
-    return [Cell(c.geo, c.figure, c.comparable, better.get(c.comparable), c.aggregated_from, c.population_year) for c in cells]
+    return [replace(c, rank=better.get(c.comparable)) for c in cells]

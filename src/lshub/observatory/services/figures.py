@@ -12,6 +12,11 @@ and two derived values computed here and never stored:
 
 Both are percentages: Decimal("30.6") means 30.6 %. A figure with no known value has
 `value=None` and a status saying why ("gap", "confidential"); it is never zero.
+
+Additive figures also get `per_inhabitant`: value ÷ the geography's population (the
+`population` indicator) of the same year or the latest earlier one, in EUR per inhabitant
+for money and per 100,000 inhabitants for counts. The `denominator` says which population
+figure was used: its year, value and source. Without one, `per_inhabitant` is None.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from ..choices import Aggregation, Segment, Status
 from ..models import Geography, Indicator, Observation
 from .errors import InvalidQuery, UnknownIndicator
@@ -30,6 +37,9 @@ from .geographies import HOME_REGION, geography
 INDICATOR_ID = re.compile(r"[a-z0-9_]{1,80}")
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
+POPULATION = "population"
+MONEY_SCALE = {"EUR": Decimal(1), "EUR mn": Decimal(10) ** 6, "EUR bn": Decimal(10) ** 9}
+PER_100K = Decimal(100_000)
 
 # Which observation speaks for a year when several sources give one: confirmed figures
 # first, then flagged ones, then the seed briefing's own; valueless rows last.
@@ -42,6 +52,21 @@ STATUS_PREFERENCE = {
     Status.CONFIDENTIAL: 5,
     Status.GAP: 6,
 }
+
+
+@dataclass(frozen=True)
+class Denominator:
+    """The population figure a per-inhabitant value was divided by, with its source."""
+
+    geo: str
+    period: int
+    value: Decimal
+    status: str
+    source_url: str
+    source_publisher: str
+    retrieved: date | None = None
+    qualifier: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +92,10 @@ class Figure:
     share_is_stated: bool = False
     previous_period: int | None = None
     source_title: str = ""
+    # Additive figures only: value per inhabitant, and the population it was divided by.
+    per_inhabitant: Decimal | None = None
+    per_inhabitant_unit: str = ""
+    denominator: Denominator | None = None
 
     @property
     def is_gap(self) -> bool:
@@ -109,13 +138,15 @@ def series(indicator_id: str, geo: str) -> list[Figure]:
     own, national = _observations([definition], place)
     by_period = _best_by_period(own[definition.id])
     national_by_period = _best_by_period(national[definition.id])
+    people = _best_by_period(own[POPULATION])
     periods = sorted(p for p in by_period if p is not None) + ([None] if None in by_period else [])
-    return [figure_from(definition, place, by_period[p], by_period, national_by_period) for p in periods]
+    return [figure_from(definition, place, by_period[p], by_period, national_by_period, people) for p in periods]
 
 
 def figures_for(place: Geography, definitions: list[Indicator], year: int | None = None) -> list[Figure]:
     """Figures of several indicators for one geography in two queries (for tables)."""
     own, national = _observations(definitions, place)
+    people = _best_by_period(own[POPULATION])
     result = []
     for definition in definitions:
         by_period = _best_by_period(own[definition.id])
@@ -123,7 +154,8 @@ def figures_for(place: Geography, definitions: list[Indicator], year: int | None
         if chosen is None:
             result.append(gap_figure(definition, place, year))
         else:
-            result.append(figure_from(definition, place, chosen, by_period, _best_by_period(national[definition.id])))
+            national_by_period = _best_by_period(national[definition.id])
+            result.append(figure_from(definition, place, chosen, by_period, national_by_period, people))
     return result
 
 
@@ -171,9 +203,10 @@ def relative_change(value: Decimal | None, previous: Decimal | None) -> Decimal 
 
 
 def _observations(definitions: list[Indicator], place: Geography):
-    """Observations of these indicators for the place and for its country, grouped by indicator."""
+    """Observations of these indicators (and the population) for the place and its country, by indicator."""
     codes = {place.code, place.country}
-    rows = Observation.objects.filter(indicator__in=[d.id for d in definitions], geo_id__in=codes).select_related("source")
+    wanted = [d.id for d in definitions] + [POPULATION]
+    rows = Observation.objects.filter(indicator__in=wanted, geo_id__in=codes).select_related("source", "indicator")
     own, national = defaultdict(list), defaultdict(list)
     for row in rows:
         if row.geo_id == place.code:
@@ -183,15 +216,22 @@ def _observations(definitions: list[Indicator], place: Geography):
     return own, national
 
 
-def _rank(row: Observation) -> tuple[int, int]:
-    return (row.value is None, STATUS_PREFERENCE.get(row.status, 9))
+def preference(row: Observation) -> tuple[bool, int, bool, int]:
+    """Sort key of the observations of one year; the lowest speaks for the year.
+
+    Valued before valueless, then by status; between two equally good figures (the same
+    population from Istat and from Eurostat), the indicator's own default source, then the
+    first one stored, so the choice never depends on the order the database returns rows in.
+    """
+    own_source = row.source_id == row.indicator.default_source_id
+    return (row.value is None, STATUS_PREFERENCE.get(row.status, 9), not own_source, row.pk or 0)
 
 
 def _best_by_period(rows: list[Observation]) -> dict[int | None, Observation]:
     best: dict[int | None, Observation] = {}
     for row in rows:
         current = best.get(row.period)
-        if current is None or _rank(row) < _rank(current):
+        if current is None or preference(row) < preference(current):
             best[row.period] = row
     return best
 
@@ -229,14 +269,55 @@ def _share(definition: Indicator, row: Observation, national_by_period) -> tuple
     return None, False
 
 
-def figure_from(definition: Indicator, place: Geography, row: Observation, by_period=None, national_by_period=None) -> Figure:
-    """A figure for one observation; share and change need the series around it."""
+def latest_population(people: dict[int | None, Observation], year: int | None) -> Observation | None:
+    """The population of the same year or the latest earlier one that has a value (never a gap)."""
+    if year is None:
+        return None
+    years = [p for p, row in people.items() if p is not None and p <= year and row.value]
+    return people[max(years)] if years else None
+
+
+def per_inhabitant(definition: Indicator, value: Decimal | None, population: Decimal | None) -> Decimal | None:
+    """EUR per inhabitant for money, per 100,000 inhabitants for counts; None without a population."""
+    if value is None or not population:
+        return None
+    scale = MONEY_SCALE.get(definition.unit, PER_100K)
+    return (value * scale / population).quantize(CENT)
+
+
+def per_inhabitant_unit(definition: Indicator) -> str:
+    if definition.unit in MONEY_SCALE:
+        return _("EUR per inhabitant")
+    return _("%(unit)s per 100,000 inhabitants") % {"unit": definition.unit}
+
+
+def denominator_from(row: Observation) -> Denominator:
+    return Denominator(
+        geo=row.geo_id, period=row.period, value=plain(row.value), status=row.status, source_url=row.source.url,
+        source_publisher=row.source.publisher, retrieved=row.source.retrieved, qualifier=row.qualifier, note=row.note,
+    )  # fmt: skip
+
+
+def _per_inhabitant(definition: Indicator, row: Observation, people) -> tuple[Decimal | None, str, Denominator | None]:
+    """Only additive values are divided by the population; ratios and shares already are comparable."""
+    if definition.aggregation != Aggregation.SUM or definition.id == POPULATION or row.value is None:
+        return None, "", None
+    population = latest_population(people, row.period)
+    if population is None:
+        return None, "", None
+    return per_inhabitant(definition, row.value, population.value), per_inhabitant_unit(definition), denominator_from(population)
+
+
+def figure_from(definition: Indicator, place: Geography, row: Observation, by_period=None, national_by_period=None,
+                people=None) -> Figure:  # fmt: skip
+    """A figure for one observation; share, change and per-inhabitant value need the series around it."""
     by_period, national_by_period = by_period or {}, national_by_period or {}
     share, stated = _share(definition, row, national_by_period)
     previous = _previous(by_period, row.period) if row.value is not None else None
     change = None
     if previous is not None and definition.aggregation != Aggregation.SHARE:
         change = relative_change(row.value, previous.value)
+    per_head, per_head_unit, denominator = _per_inhabitant(definition, row, people or {})
     return Figure(
         indicator=definition.id,
         label=definition.label,
@@ -258,5 +339,8 @@ def figure_from(definition: Indicator, place: Geography, row: Observation, by_pe
         share_is_stated=stated,
         previous_period=previous.period if previous is not None else None,
         source_title=row.source.title,
+        per_inhabitant=per_head,
+        per_inhabitant_unit=per_head_unit,
+        denominator=denominator,
     )
 
