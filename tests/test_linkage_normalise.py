@@ -2,6 +2,7 @@
 
 import pytest
 
+from lshub.linkage import affiliation
 from lshub.linkage import normalise as norm
 
 
@@ -108,3 +109,129 @@ def test_hostile_text_is_cut_and_cleaned():
     assert "\x00" not in parsed.raw
     # SQL in a name is only words: nothing is executed, nothing is lost.
     assert set(norm.name("'; DROP TABLE registry_organisation; --").core) == {"drop", "table", "registry", "organisation"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fondazione IRCCS Istituto Nazionale dei Tumori",
+        "S.p.A.  Dompé\u00a0farmaceutici",
+        "caf\u0065\u0301 \u0301x",  # a combining accent at the start of a word
+        "na\u00efve \u00a8 \u00b4x",  # spacing accents decompose to a space and a mark
+        "\u212aelvin \ufb01ne \u00bd \u0130stanbul \u03a3\u039f\u03a3",
+        "",
+        "   ",
+        "!!! ...",
+    ],
+)
+def test_folding_word_by_word_is_folding_the_whole(text):
+    assert norm.fold_words(text) == norm.fold(text)
+    assert norm.fold_words(norm.clean(text)) == norm.fold(norm.clean(text))
+
+
+def test_clean_turns_control_characters_into_spaces():
+    assert norm.clean("Ospedale\x00San\u2028Paolo\t") == "Ospedale San Paolo"
+    assert norm.clean("Ospedale San Paolo") == "Ospedale San Paolo"
+    assert norm.clean(None) == ""
+
+
+def test_the_same_name_twice_gives_the_same_forms():
+    # Words are cached: a second name made of the same words must not share state.
+    first = norm.name("Istituto Nazionale Tumori Regina Elena S.p.A.")
+    norm.name("Regina Margherita")
+    assert norm.name("Istituto Nazionale Tumori Regina Elena S.p.A.") == first
+    # The legal form and the stop word are gone, the words are translated.
+    assert first.key.split()[:3] == ["istituto", "nazionale", "cancer"]
+    assert not {"spa", "s", "p", "a", "dei"} & set(first.key.split())
+    assert "company" in first.kinds
+    # A long site code says nothing; a short number may be part of the name.
+    assert norm.name("1301 - Ospedali Riuniti").key == norm.name("Ospedali Riuniti").key
+    assert norm.name("Centro 21").key.split()[-1] == "21"
+
+
+def test_acronyms_in_a_long_name_count_only_first_or_bracketed():
+    assert norm.acronyms_in("IEO Istituto Europeo di Oncologia Milano") == {"IEO"}
+    assert norm.acronyms_in("Istituto Europeo di Oncologia Milano Italia (IEO)") == {"IEO"}
+    assert norm.acronyms_in("Istituto Europeo di Oncologia IEO Milano") == set()
+    assert norm.acronyms_in("INT Milano") == {"INT"}
+
+
+# Affiliations as PubMed, Scopus and OpenAlex print them. The comuni are a small stand-in
+# for the gazetteer: these tests need no database.
+_COMUNI = {"milano", "rozzano", "pavia", "monza", "bergamo", "roma", "san donato milanese", "verbania"}.__contains__
+
+
+@pytest.mark.parametrize(
+    "text, name, city, country",
+    [
+        (
+            "Unit of Immunology, IRCCS Humanitas Research Hospital, via Manzoni 56, 20089 Rozzano, Milan, Italy",
+            "IRCCS Humanitas Research Hospital",
+            "rozzano",
+            "IT",
+        ),
+        (
+            "Department of Oncology and Hemato-Oncology, University of Milan, Milan, Italy",
+            "University of Milan",
+            "milano",
+            "IT",
+        ),
+        (
+            "Dipartimento di Scienze Cliniche e di Comunità, Università degli Studi di Milano",
+            "Università degli Studi di Milano",
+            "",
+            "",
+        ),
+        ("Medical Oncology Department, Istituto Nazionale Tumori, Milano (MI)", "Istituto Nazionale Tumori", "milano", ""),
+        ("USC Ematologia, ASST Papa Giovanni XXIII, Piazza OMS 1, I-24127 Bergamo", "ASST Papa Giovanni XXIII", "bergamo", ""),
+        ("University of Milan, Department of Oncology, Milan", "University of Milan", "milano", ""),
+        ("School of Medicine and Surgery, University of Milano-Bicocca, Monza, Italy", "University of Milano-Bicocca", "monza", "IT"),
+        # Abroad, the places before the country are not comuni: they go all the same.
+        ("Division of Hematology, Mayo Clinic, Rochester, MN, USA", "Mayo Clinic", "rochester", "US"),
+        ("Institut Curie, PSL Research University, Paris, France", "Institut Curie, PSL Research University", "paris", "FR"),
+        ("Department of Oncology, Mario Negri Institute, Milan, Lombardy, Italy", "Mario Negri Institute", "milano", "IT"),
+    ],
+)
+def test_affiliations_are_read_as_the_body_its_place_and_country(text, name, city, country):
+    assert affiliation.read(text, _COMUNI) == affiliation.Affiliation(name, city, country)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Istituto Auxologico Italiano",  # no commas: nothing to read
+        "Laboratori Bouty, Gruppo Farmaceutico",  # a company named "Laboratori", not a lab
+        "Scuola Universitaria Superiore IUSS, Pavia Campus",  # a school that is a body
+        "Clinica Mangiagalli, Ospedale Maggiore Policlinico",
+        "Human Technopole - Centre for Genomics, Human Technopole",
+    ],
+)
+def test_parts_that_name_bodies_are_kept(text):
+    assert affiliation.read(text, _COMUNI).name == text
+
+
+def test_an_affiliation_of_units_or_places_only_keeps_something():
+    assert affiliation.read("Department of Oncology, Unit of Immunology", _COMUNI).name == (
+        "Department of Oncology, Unit of Immunology"
+    )
+    assert affiliation.read("Milan, Italy", _COMUNI) == affiliation.Affiliation("Milan", "", "IT")
+    assert affiliation.read("", _COMUNI) == affiliation.Affiliation("")
+    assert affiliation.read(",,, ;", _COMUNI) == affiliation.Affiliation(",,, ;")
+
+
+def test_a_huge_affiliation_is_cut_not_refused():
+    text = "Department of Oncology, " * 2000 + "University of Milan, Milan, Italy"
+    found = affiliation.read(text, _COMUNI)
+    assert len(found.name) <= norm.MAX_NAME_CHARS
+
+
+def test_an_acronym_before_an_english_head_noun_names_the_parent():
+    # "The AIRC Institute of Molecular Oncology" is IFOM, an institute of AIRC.
+    assert norm.acronyms_in("AIRC Institute of Molecular Oncology") == set()
+    assert norm.acronyms_in("IEO European Institute of Oncology") == {"IEO"}
+    assert norm.acronyms_in("INT Milano") == {"INT"}
+
+
+def test_new_building_and_french_polytechnic():
+    assert norm.name("Nuovo Ospedale San Gerardo").strong == norm.name("San Gerardo").strong
+    assert norm.name("École Polytechnique de Milan").core == norm.name("Politecnico di Milano").core

@@ -3,7 +3,7 @@
 import pytest
 from simple_history.utils import get_history_model_for_model
 
-from lshub.registry.models import Identifier, Organisation, Relation, Site, Source
+from lshub.registry.models import Alias, Identifier, Organisation, Relation, Site, Source
 from lshub.registry.services import directory
 from lshub.registry.services.demo import load_demo
 
@@ -60,3 +60,14 @@ def test_identifiers_and_relations_have_sources():
     assert Identifier.objects.get(organisation__slug="besta", scheme="ror").url == "https://ror.org/05rbx8m02"
     assert not Relation.objects.filter(source__isnull=True).exists()
     assert Source.objects.filter(url__startswith="https://ror.org/").exists()
+
+
+def test_former_names_are_aliases_with_their_source():
+    alias = Alias.objects.get(organisation__slug="asst-pg23", name="Ospedali Riuniti di Bergamo")
+    assert alias.kind == "former" and alias.language == "it"
+    links = alias.organisation.source_links.filter(field="alias").select_related("source")
+    assert [link.source.url for link in links] == [
+        "https://www.ecodibergamo.it/stories/Cronaca/134569_lazienda_ospedaliera_di_bergamo_sar_intitolata_a_papa_giovanni_xxiii/"
+    ]
+    hits = directory.browse(directory.DirectoryQuery(q="Ospedali Riuniti Bergamo"))
+    assert "asst-pg23" in [o.slug for o in hits.organisations]

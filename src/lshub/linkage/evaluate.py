@@ -1,7 +1,8 @@
 """Quality, measured: precision, recall and F1 of the resolver over a labelled CSV.
 
 The labelled file has columns name, city, country, expected_slug (empty: the string
-denotes no organisation of the registry) and, optionally, split (dev/test) and origin.
+denotes no organisation of the registry) and, optionally, split (dev/test/holdout/blind)
+and origin (where the string comes from).
 
 A prediction is a *link* (a candidate the resolver would link without a person). A link
 is correct only if its organisation's key equals expected_slug; a link for a row that
@@ -76,7 +77,8 @@ def read_gold(path: Path) -> list[dict]:
 
 
 def evaluate(rows: list[dict], backend: str = "duckdb") -> dict[str, Scores]:
-    """Scores over all rows, and per split when the file has one."""
+    """Scores over all rows, per split when the file has one, and per `split/origin`
+    when a split mixes origins (affiliation strings and Ministry names fail differently)."""
     results = resolver.resolve(
         [{"name": r["name"], "city": r.get("city") or "", "country": r.get("country") or ""} for r in rows],
         backend=backend,
@@ -87,10 +89,33 @@ def evaluate(rows: list[dict], backend: str = "duckdb") -> dict[str, Scores]:
         predicted = slugs.get(result.linked_id, "") if result.linked_id else ""
         reviewed = result.decision == resolver.REVIEW
         expected = (row.get("expected_slug") or "").strip()
-        for split in ("all", (row.get("split") or "").strip()):
-            if split:
-                scores.setdefault(split, Scores()).add(expected, predicted, reviewed, row)
-    return scores
+        for group in _groups(row):
+            scores.setdefault(group, Scores()).add(expected, predicted, reviewed, row)
+    return _without_lone_origins(scores)
+
+
+def _groups(row: dict) -> list[str]:
+    split, origin = (row.get("split") or "").strip(), (row.get("origin") or "").strip()
+    groups = ["all"]
+    if split:
+        groups.append(split)
+        if origin:
+            groups.append(f"{split}/{origin}")
+    return groups
+
+
+def _without_lone_origins(scores: dict[str, Scores]) -> dict[str, Scores]:
+    """A split of one origin says it twice: its `split/origin` line is dropped."""
+    per_split: dict[str, int] = {}
+    for group in scores:
+        if "/" in group:
+            split = group.split("/", 1)[0]
+            per_split[split] = per_split.get(split, 0) + 1
+    kept = {g: s for g, s in scores.items() if "/" not in g or per_split[g.split("/", 1)[0]] > 1}
+    # Each split's line, then its origins' lines under it.
+    splits = [g for g in kept if "/" not in g]
+    order = {g: (splits.index(g.split("/", 1)[0]), "/" in g, g) for g in kept}
+    return dict(sorted(kept.items(), key=lambda item: order[item[0]]))
 
 
 def write_errors(scores: Scores, path: Path) -> None:

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from lshub.registry.services import geo
 
+from . import affiliation
 from . import normalise as norm
 
 # Registry types, and the types sources use (ROR's in particular), as kinds of body.
@@ -241,26 +242,30 @@ def registry_rows(organisations) -> list[dict]:
     ]
 
 
-def candidate_place(candidate: dict) -> tuple[str, str, str]:
-    """(name, city, hint): the stated city, or one after a last comma of the name; and
-    the place the name may end with ("INT Milano"), as a hint only."""
-    name = norm.clean(candidate.get("name"))
-    place = norm.city(candidate.get("city"))
-    if not place:
-        name, place = norm.split_trailing_city(name, is_city)
-    hint = "" if place else norm.trailing_place(name, is_city)
-    return name, place, hint
+def candidate_place(candidate: dict) -> tuple[str, str, str, str]:
+    """(name, city, country, hint) of a candidate.
+
+    The name is read as an affiliation: a department before the body and the address
+    after it are dropped ("Unit of Immunology, IRCCS Humanitas Research Hospital, via
+    Manzoni 56, 20089 Rozzano, Milan, Italy"). The stated city and country win over the
+    ones the name's tail gives. The hint is the place the name may end with ("INT
+    Milano"), only a hint.
+    """
+    read = affiliation.read(candidate.get("name"), is_city)
+    place = norm.city(candidate.get("city")) or read.city
+    country = norm.country(candidate.get("country")) or read.country
+    hint = "" if place else norm.trailing_place(read.name, is_city)
+    return read.name, place, country, hint
 
 
 def candidate_rows(record_id: str, candidate: dict) -> list[dict]:
     """The rows of one candidate (the shape sources stage: name, aliases, city, …)."""
-    name, place, hint = candidate_place(candidate)
+    name, place, country, hint = candidate_place(candidate)
     names = [name] + [norm.clean(a) for a in candidate.get("aliases") or []]
     kinds, acronyms = _names_kinds_acronyms(names)
     for kind in candidate.get("types") or []:
         kinds |= TYPE_KINDS.get(str(kind).lower(), set())
     acronyms |= {norm.clean(a).upper() for a in candidate.get("acronyms") or [] if a and 3 <= len(a) <= 10}
-    country = norm.country(candidate.get("country"))
     province = norm.clean(candidate.get("province")).upper()[:2]
     region = ""
     if place and country in ("", "IT"):

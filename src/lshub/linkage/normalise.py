@@ -114,7 +114,8 @@ GENERIC = frozenset(
 )
 
 # Descriptive words: left out of `strong`, so that "Humanitas" ~ "Humanitas Research Hospital".
-DESCRIPTIVE = frozenset("ricerca clinico centro scientifico medicina salute group laboratorio".split())
+# "Nuovo Ospedale San Gerardo" is the San Gerardo hospital in its new building.
+DESCRIPTIVE = frozenset("ricerca clinico centro scientifico medicina salute group laboratorio nuovo nuova new".split())
 
 # Legal forms, written as folded token sequences (dots and spaces removed first).
 LEGAL_FORMS = frozenset(
@@ -126,6 +127,7 @@ LEGAL_FORMS = frozenset(
 # Phrases that translate as one word.
 _PHRASES = {
     "polytechnic university": "politecnico",
+    "ecole polytechnique": "politecnico",
     "university of technology": "politecnico",
     "technical university": "politecnico",
     "research hospital": "ospedale ricerca",
@@ -253,8 +255,20 @@ class Name:
 def clean(text: str | None) -> str:
     """The text as one line, without control characters, cut to a sane length."""
     text = unicodedata.normalize("NFC", str(text or ""))
-    text = "".join(c if c.isprintable() else " " for c in text)
+    # Most names are printable throughout: one C-level check spares the per-character pass.
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else " " for c in text)
     return " ".join(text.split())[:MAX_NAME_CHARS]
+
+
+# Folding works character by character and never joins two words, so the folded text is
+# the folded words joined: a name of known words costs a few cache look-ups.
+_fold_word = lru_cache(maxsize=1 << 17)(fold)
+
+
+def fold_words(text: str) -> str:
+    """The same as `fold(text)`, word by word through a cache."""
+    return " ".join(filter(None, map(_fold_word, text.split())))
 
 
 def _join_initials(tokens: list[str]) -> list[str]:
@@ -306,15 +320,22 @@ _KIND_OF_WORD = {**{canonical(w): k for w, k in _KIND_OF_WORD.items()}, **_KIND_
 KIND_TOKENS = frozenset(_KIND_OF_WORD)
 
 
+# The phrases padded with spaces once, so that only whole words match.
+_PADDED_PHRASES = tuple((f" {phrase} ", f" {replacement} ") for phrase, replacement in _PHRASES.items())
+_PADDED_LEGAL_PHRASES = tuple(
+    (f" {phrase} ", phrase.startswith(("societa", "a socio", "socio"))) for phrase in _LEGAL_PHRASES
+)
+
+
 def _remove_phrases(folded: str) -> tuple[str, bool]:
     """The text without legal phrases, and whether one of them says 'company'."""
     padded, company = f" {folded} ", False
-    for phrase, replacement in _PHRASES.items():
-        padded = padded.replace(f" {phrase} ", f" {replacement} ")
-    for phrase in _LEGAL_PHRASES:
-        if f" {phrase} " in padded:
-            padded = padded.replace(f" {phrase} ", " ")
-            company = company or phrase.startswith(("societa", "a socio", "socio"))
+    for phrase, replacement in _PADDED_PHRASES:
+        padded = padded.replace(phrase, replacement)
+    for phrase, says_company in _PADDED_LEGAL_PHRASES:
+        if phrase in padded:
+            padded = padded.replace(phrase, " ")
+            company = company or says_company
     return padded.strip(), company
 
 
@@ -325,26 +346,34 @@ def acronyms_in(text: str) -> frozenset[str]:
     a one-word name counts then.
     """
     plain = unicodedata.normalize("NFKD", text)
-    words = re.findall(r"[A-Za-z0-9&]+", plain)
-    if not words:
+    words = _ACRONYM_WORD.findall(plain)
+    if len(words) > 1 and all(not w.isalpha() or w.isupper() for w in words):
         return frozenset()
-    all_caps = all(not w.isalpha() or w.isupper() for w in words)
-    if all_caps and len(words) > 1:
+    # In English the head noun comes last: "AIRC Institute of Molecular Oncology" is an
+    # institute of AIRC, so an acronym right before such a noun names the parent body.
+    found = [
+        (index, w)
+        for index, w in enumerate(words)
+        if _is_acronym(w) and (index + 1 == len(words) or words[index + 1].lower() not in _ENGLISH_HEADS)
+    ]
+    if not found:
         return frozenset()
     # In a long name, an acronym in the middle usually names another body ("… under the
     # direction of IFOM - …"): only the first word, a bracketed one, or any in a short
     # name counts.
-    bracketed = set(re.findall(r"[A-Za-z0-9&]+", " ".join(_PARENS.findall(plain))))
-    short = len(words) <= 4
-    return frozenset(
-        w
-        for index, w in enumerate(words)
-        if (short or index == 0 or w in bracketed)
-        and _ACRONYM.match(w)
-        and w not in GENERIC_ACRONYMS
-        and not _ROMAN.match(w)
-        and not w.isdigit()
-    )
+    if len(words) <= 4:
+        return frozenset(w for _, w in found)
+    bracketed = set(_ACRONYM_WORD.findall(" ".join(_PARENS.findall(plain))))
+    return frozenset(w for index, w in found if index == 0 or w in bracketed)
+
+
+_ACRONYM_WORD = re.compile(r"[A-Za-z0-9&]+")
+_ENGLISH_HEADS = frozenset("institute centre center foundation hospital school laboratory laboratories".split())
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_acronym(word: str) -> bool:
+    return bool(_ACRONYM.match(word)) and word not in GENERIC_ACRONYMS and not _ROMAN.match(word) and not word.isdigit()
 
 
 def kinds_of(tokens: list[str]) -> frozenset[str]:
@@ -361,19 +390,28 @@ def excluded_kinds(kinds: frozenset[str]) -> frozenset[str]:
     return frozenset(excluded - kinds)
 
 
+@lru_cache(maxsize=1 << 17)
+def _key_word(word: str) -> str | None:
+    """The canonical form a folded word takes in a name's key, or None when it names nothing."""
+    if word in LEGAL_FORMS or word in COUNTRY_WORDS or word in STOP:
+        return None
+    # Site codes such as "1301 - Ospedali Riuniti" carry no name.
+    if word.isdigit() and len(word) > 2:
+        return None
+    token = canonical(word)
+    return None if token in FILLER else token
+
+
 @lru_cache(maxsize=65536)
 def name(text: str) -> Name:
     """Reduce one organisation name to its comparable forms."""
     raw = clean(text)
-    folded = fold(raw)
+    folded = fold_words(raw)
     tokens = _join_initials(folded.split())
     folded, company = _remove_phrases(" ".join(tokens))
     words = folded.split()
     kinds = kinds_of(words) | ({"company"} if company else set())
-    words = [t for t in words if t not in LEGAL_FORMS and t not in COUNTRY_WORDS]
-    # Site codes such as "1301 - Ospedali Riuniti" carry no name.
-    words = [t for t in words if not t.isdigit() or len(t) <= 2]
-    canon = [c for c in (canonical(t) for t in words if t not in STOP) if c not in FILLER]
+    canon = [token for token in map(_key_word, words) if token is not None]
     kinds = kinds | kinds_of(canon)
     return _from_tokens(raw, canon, kinds, acronyms_in(raw))
 
@@ -412,7 +450,7 @@ def _head_split(text: str) -> list[str]:
     words = re.split(r"[\s\-–—]+", text)
     found = []
     for index in range(1, len(words)):
-        if fold(words[index]) not in HEAD_WORDS:
+        if _fold_word(words[index]) not in HEAD_WORDS:
             continue
         left, right = " ".join(words[:index]), " ".join(words[index:])
         # Both sides must name something: "Polytechnic | University" or "Humanitas |
@@ -436,7 +474,7 @@ def variants(text: str) -> list[str]:
     outside = clean(_PARENS.sub(" ", raw))
     if inside:
         found.append(outside)
-        found.extend(part for part in inside if len(fold(part).split()) >= 2)
+        found.extend(part for part in inside if len(fold_words(part).split()) >= 2)
     parts = [clean(p) for chunk in _DASH.split(outside) for p in chunk.split(",")]
     if len(parts) > 1:
         found.extend(parts)
@@ -444,7 +482,7 @@ def variants(text: str) -> list[str]:
         found.extend(_head_split(part))
     seen, result = set(), []
     for candidate in found:
-        folded = fold(candidate)
+        folded = fold_words(candidate)
         if not folded or folded in seen or folded in COUNTRY_WORDS or folded.isdigit():
             continue
         seen.add(folded)
@@ -452,9 +490,10 @@ def variants(text: str) -> list[str]:
     return result
 
 
+@lru_cache(maxsize=4096)  # a source names a few thousand places over and over
 def city(text: str | None) -> str:
     """A place name folded, with foreign names of Italian cities turned into the Italian one."""
-    words = fold(clean(text)).split()
+    words = fold_words(clean(text)).split()
     # "Meldola (fc)", "Milano MI": a province code after the name is not part of it.
     if len(words) > 1 and len(words[-1]) == 2:
         words = words[:-1]

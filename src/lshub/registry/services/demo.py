@@ -43,12 +43,13 @@ def _source(url: str) -> Source:
 
 @transaction.atomic
 def load_demo() -> LoadReport:
-    """Load taxonomy, organisations, sites, identifiers and relations. Idempotent."""
+    """Load taxonomy, organisations, sites, identifiers, aliases and relations. Idempotent."""
     report = LoadReport()
     with indexing.deferred():
         _load_taxonomy(report)
         organisations = {row["key"]: _load_organisation(row, report) for row in _rows("organisations.csv")}
         _load_identifiers(organisations, report)
+        _load_aliases(organisations, report)
         _load_relations(organisations, report)
     _load_observatory(report)
     return report
@@ -165,6 +166,16 @@ def _load_identifiers(organisations: dict[str, Organisation], report: LoadReport
         _, changed = fill(Identifier, {"scheme": row["scheme"], "value": row["value"]}, {"organisation": organisation}, REASON)
         organisation.source_links.get_or_create(source=_source(row["source_url"]), field=f"identifier:{row['scheme']}")
         report.created["identifiers"] += changed
+
+
+def _load_aliases(organisations: dict[str, Organisation], report: LoadReport) -> None:
+    """Former and other names beyond the organisations file's own, each with its source."""
+    for row in _rows("aliases.csv"):
+        organisation = organisations[row["key"]]
+        values = {"kind": row["kind"], "language": row["language"]}
+        _, changed = fill(Alias, {"organisation": organisation, "name": row["name"]}, values, REASON)
+        organisation.source_links.get_or_create(source=_source(row["source_url"]), field="alias")
+        report.created["aliases"] += changed
 
 
 def _load_relations(organisations: dict[str, Organisation], report: LoadReport) -> None:
