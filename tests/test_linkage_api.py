@@ -1,9 +1,13 @@
 """POST /api/resolve: the same answers as `lshub resolve`, and 4xx for bad requests."""
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import connection
 from django.urls import NoReverseMatch, reverse
+
+from lshub.registry.models import Alias, Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +86,27 @@ def test_injection_strings_are_text(post):
     response = post({"records": [{"name": "'; DROP TABLE registry_organisation; --"}, {"name": "{{7*7}}"}]})
     assert response.status_code == 200
     assert response.json()["results"] == [None, None]
+
+
+def test_a_name_added_to_the_registry_is_found_by_the_next_request(post):
+    body = {"records": [{"name": "Zebrafish Neurogenetics Laboratory", "city": "Milano"}]}
+    assert post(body).json()["results"] == [None]
+    Alias.objects.create(organisation=Organisation.objects.get(slug="besta"), name="Zebrafish Neurogenetics Laboratory")
+    [answer] = post(body).json()["results"]
+    assert answer["slug"] == "besta" and answer["probability"] >= 0.9
+
+
+def test_concurrent_requests_get_the_answers_of_sequential_ones(post):
+    names = ["INT Milano", "IEO", "Politecnico di Milano", "Humanitas Rozzano", "Celgene", "University of Pavia"]
+    bodies = [{"records": [{"name": name} for name in names[i:] + names[:i]]} for i in range(len(names))]
+    expected = [post(body).json() for body in bodies]
+
+    def send(body):
+        try:
+            return post(body).json()
+        finally:
+            connection.close()  # each thread has its own database connection
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(send, bodies * 2)) == expected * 2
+    assert any(result for answer in expected for result in answer["results"])

@@ -1,11 +1,13 @@
 """The resolver against the real registry: identifiers first, then the Splink model."""
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
-from lshub.linkage import evaluate, features, model, resolve
-from lshub.registry.models import Identifier, Organisation
+from lshub.linkage import evaluate, features, model, resolve, warm
+from lshub.registry.models import Alias, Identifier, Organisation
 
 GOLD = Path(__file__).parent / "samples" / "linkage" / "gold.csv"
 
@@ -153,3 +155,87 @@ def test_scores_arithmetic():
     assert (scores.true_positives, scores.false_positives, scores.false_negatives) == (1, 2, 2)
     assert scores.precision == pytest.approx(1 / 3) and scores.recall == pytest.approx(1 / 3)
     assert scores.reviewed == 1 and len(scores.errors) == 3
+
+
+# ---------------------------------------------------------------------------------------
+# The warm scorer: same answers as a linker built per batch, fresh after any change
+
+
+def _decisions(results):
+    return [
+        (r.decision, r.method, r.organisation_id, r.runner_up and r.runner_up.organisation_id, r.best and r.best.reasons)
+        for r in results
+    ]
+
+
+def test_warm_scorer_decides_every_gold_row_as_a_linker_built_for_the_batch():
+    rows = evaluate.read_gold(GOLD)
+    candidates = [{"name": r["name"], "city": r.get("city") or "", "country": r.get("country") or ""} for r in rows]
+    feature_rows = [row for i, c in enumerate(candidates) for row in features.candidate_rows(f"c{i}", c)]
+    registry_rows, _count = resolve.registry()
+    assert warm.fits(len(feature_rows), len(registry_rows))  # else both would take the batch path
+    warm_results = resolve.resolve(candidates)
+    batch_results = resolve.resolve(candidates, warm_path=False)
+    assert _decisions(warm_results) == _decisions(batch_results)
+    assert [r.probability for r in warm_results] == pytest.approx([r.probability for r in batch_results], abs=1e-12)
+    assert {r.decision for r in warm_results} == {resolve.LINK, resolve.REVIEW, resolve.NONE}
+
+
+def test_warm_scorer_finds_the_same_pairs_as_splink_predict():
+    candidates = [{"name": "Ospedale Niguarda", "city": "Milano"}, {"name": "IEO"}, {"name": "Univ. Pavia"}]
+    rows = [row for i, c in enumerate(candidates) for row in features.candidate_rows(f"c{i}", c)]
+    registry_rows, organisations = resolve.registry()
+
+    def pairs(found):
+        return sorted((p["record_id_l"], p["record_id_r"], p["variant_l"], p["variant_r"], round(p["match_weight"], 9)) for p in found)
+
+    warm_pairs = pairs(resolve.score(rows))
+    assert warm_pairs == pairs(model.score(rows, registry_rows, organisations))
+    assert len(warm_pairs) > len(candidates)  # namesakes scored too, not only the winners
+
+
+def test_an_added_alias_or_organisation_is_seen_by_the_next_call():
+    name = {"name": "Zebrafish Neurogenetics Laboratory", "city": "Milano"}
+    assert resolve.resolve([name])[0].linked_id is None
+    besta = Organisation.objects.get(slug="besta")
+    alias = Alias.objects.create(organisation=besta, name="Zebrafish Neurogenetics Laboratory")
+    assert resolve.resolve([name])[0].linked_id == besta.pk
+    alias.name = "Medaka Neurogenetics Laboratory"  # an edit: same count, same ids
+    alias.save()
+    assert resolve.resolve([name])[0].linked_id is None
+    assert resolve.resolve([{"name": "Medaka Neurogenetics Laboratory"}])[0].linked_id == besta.pk
+    created = Organisation.objects.create(slug="zebra-lab", name="Zebrafish Neurogenetics Laboratory", type="research_centre")
+    assert resolve.resolve([name])[0].organisation_id == created.pk
+
+
+def test_calls_from_many_threads_get_the_answers_of_sequential_calls():
+    rows = evaluate.read_gold(GOLD)
+    batches = [
+        [{"name": r["name"], "city": r.get("city") or "", "country": r.get("country") or ""} for r in rows[i : i + 7]]
+        for i in range(0, 7 * 24, 7)
+    ]
+    expected = [_decisions(resolve.resolve(batch)) for batch in batches]
+
+    def work(batch):
+        try:
+            return _decisions(resolve.resolve(batch))
+        finally:
+            connection.close()  # each thread has its own database connection
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(work, batches))
+    assert answers == expected
+
+
+def test_an_empty_registry_scores_nothing():
+    rows = features.candidate_rows("c0", {"name": "Istituto Europeo di Oncologia"})
+    assert warm.WarmScorer([], 0).score(rows) == []
+    assert warm.WarmScorer(resolve.registry()[0], 100).score([]) == []
+
+
+def test_warm_up_prepares_the_scorer_for_the_current_registry():
+    resolve.warm_up()
+    snapshot = resolve._snapshot()
+    assert snapshot._scorer is not None  # the next call scores without building anything
+    [result] = resolve.resolve([{"name": "Istituto Europeo di Oncologia", "city": "Milano"}])
+    assert result.linked_id == Organisation.objects.get(slug="ieo").pk

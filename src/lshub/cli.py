@@ -11,6 +11,7 @@ import io
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -113,8 +114,27 @@ def serve(host: str, port: int, threads: int) -> None:
 
     from lshub.config.wsgi import application
 
+    threading.Thread(target=_warm_resolver, name="warm-resolver", daemon=True).start()
     click.echo(_("lshub is serving on %(url)s (Ctrl+C to stop)") % {"url": f"http://{host}:{port}/"})
     waitress_serve(application, host=host, port=port, threads=threads, ident="lshub")
+
+
+def _warm_resolver() -> None:
+    """Build the string resolver's scorer while the server starts (about two seconds),
+    rather than in the first /api/resolve request. A failure here only means that the
+    first request builds it, and says why."""
+    import logging
+
+    from django.db import connection
+
+    from lshub.linkage import resolve
+
+    try:
+        resolve.warm_up()
+    except Exception:  # noqa: BLE001 - the server must start whatever happens here
+        logging.getLogger("lshub").exception("could not prepare the string resolver at start-up")
+    finally:
+        connection.close()
 
 
 def _require_migrated() -> None:

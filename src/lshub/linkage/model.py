@@ -250,18 +250,33 @@ def settings(dialect: str = "duckdb", link_type: str = "link_only", lam: float =
     }
 
 
+# Pairs worth scoring share a value of one of these columns (lists share an element).
+BLOCKING_COLUMNS = ("blocking", "acronyms", "domain", "cities")
+
+
 def blocking_rules() -> list[dict]:
     """Pairs worth scoring: a shared distinctive word or acronym, the same website or city.
 
     Sized for resolving against a registry of thousands (the city rule pairs every
-    Milan candidate with every Milan organisation); the benchmark has its own rules."""
-    rules = [
-        {"blocking_rule": "l.blocking = r.blocking", "arrays_to_explode": ["blocking"]},
-        {"blocking_rule": "l.acronyms = r.acronyms", "arrays_to_explode": ["acronyms"]},
-        {"blocking_rule": "l.domain = r.domain"},
-        {"blocking_rule": "l.cities = r.cities", "arrays_to_explode": ["cities"]},
-    ]
+    Milan candidate with every Milan organisation); the benchmark has its own rules.
+    Lists are exploded, so each rule is an equality join that scales with the pairs found."""
+    rules = []
+    for column in BLOCKING_COLUMNS:
+        rule = {"blocking_rule": f"l.{column} = r.{column}"}
+        if column in LIST_COLUMNS:
+            rule["arrays_to_explode"] = [column]
+        rules.append(rule)
     return rules
+
+
+def overlap_blocking_rules() -> list[str]:
+    """The same rules as conditions on whole rows (a shared list element), for Splink's
+    search of new records, which cannot explode lists: the same pairs, found by
+    comparing every candidate row with every registry row."""
+    return [
+        f"list_has_any(l.{column}, r.{column})" if column in LIST_COLUMNS else f"l.{column} = r.{column}"
+        for column in BLOCKING_COLUMNS
+    ]
 
 
 def level_label(column: str, gamma: int) -> str:
@@ -302,17 +317,31 @@ def arrow_table(rows: list[dict]):
     return pa.Table.from_pylist([{c: row.get(c) for c in COLUMNS} for row in rows], schema=schema)
 
 
-def _duckdb_tables(tables: dict[str, list[dict]]):
+def duckdb_connection():
+    """An in-memory DuckDB database."""
     import duckdb
-    from splink import DuckDBAPI
 
     con = duckdb.connect()
     # Two threads at most: the machine is shared, and small inputs gain nothing from more.
     con.execute(f"SET threads TO {max(1, min(2, os.cpu_count() or 1))}")
-    for name, rows in tables.items():
-        con.register(f"{name}_arrow", arrow_table(rows))
-        con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_arrow")
+    return con
+
+
+def load_table(con, name: str, rows: list[dict]) -> None:
+    """(Re)create the table `name` holding these rows."""
+    con.register(f"{name}_arrow", arrow_table(rows))
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {name}_arrow")
+    finally:
         con.unregister(f"{name}_arrow")
+
+
+def _duckdb_tables(tables: dict[str, list[dict]]):
+    from splink import DuckDBAPI
+
+    con = duckdb_connection()
+    for name, rows in tables.items():
+        load_table(con, name, rows)
     return DuckDBAPI(connection=con), list(tables)
 
 
@@ -393,6 +422,15 @@ def linker(
     )
 
 
+# Pairs less likely than this are not returned: no decision could come of them.
+SCORED_PROBABILITY = 0.001
+# What a scored pair says, whichever way it was scored.
+PAIR_COLUMNS = (
+    "record_id_l", "record_id_r", "variant_l", "variant_r", "match_probability", "match_weight",
+    *(f"gamma_{name}" for name, _d, _l in COMPARISONS),
+)  # fmt: skip
+
+
 def score(
     candidate_rows: list[dict],
     registry_rows: list[dict],
@@ -412,14 +450,12 @@ def score(
         "registry": registry_rows,
     }
     model = linker(tables, backend, "link_only", prior(organisations), every_pair=every_pair)
-    threshold = None if every_pair else 0.001
+    threshold = None if every_pair else SCORED_PROBABILITY
     frame = model.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
-    keep = ["record_id_l", "record_id_r", "variant_l", "variant_r", "match_probability", "match_weight"]
-    keep += [f"gamma_{name}" for name, _d, _l in COMPARISONS]
-    return [_candidate_first(row) for row in frame[keep].to_dict("records")]
+    return [candidate_first(row) for row in frame[list(PAIR_COLUMNS)].to_dict("records")]
 
 
-def _candidate_first(row: dict) -> dict:
+def candidate_first(row: dict) -> dict:
     """Put the candidate on the left whatever order the backend returned the pair in."""
     if str(row["record_id_l"]).startswith("o"):
         row["record_id_l"], row["record_id_r"] = row["record_id_r"], row["record_id_l"]

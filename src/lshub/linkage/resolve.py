@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from lshub.registry.models import Alias, Identifier, Organisation, Site
 
-from . import features, model
+from . import features, model, warm
 
 LINK, REVIEW, NONE = "link", "review", "none"
 
@@ -112,25 +113,80 @@ def by_identifier(candidate: dict, index: dict) -> tuple[int | None, list[str], 
 # ---------------------------------------------------------------------------------------
 # The registry, as rows, kept while it does not change
 
-_cache: dict = {}
+
+@dataclass
+class _Snapshot:
+    """The registry's rows at one fingerprint, and the warm scorer over them (built on
+    first use: batch runs on Spark never need it)."""
+
+    key: tuple
+    rows: list[dict]
+    organisations: int
+    _scorer: warm.WarmScorer | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def scorer(self) -> warm.WarmScorer:
+        with self._lock:
+            if self._scorer is None:
+                self._scorer = warm.WarmScorer(self.rows, self.organisations)
+            return self._scorer
+
+
+_current: _Snapshot | None = None
+_current_lock = threading.Lock()
 
 
 def _fingerprint() -> tuple:
+    """Changes whenever a name or place the model reads may have changed.
+
+    Counts and highest ids see additions and deletions; the organisations' update times
+    and the last history rows of aliases and sites see edits made through the models."""
     orgs = Organisation.objects.aggregate(n=Count("id"), top=Max("id"), last=Max("updated"))
     aliases = Alias.objects.aggregate(n=Count("id"), top=Max("id"))
     sites = Site.objects.aggregate(n=Count("id"), top=Max("id"))
-    return (orgs["n"], orgs["top"], orgs["last"], aliases["n"], aliases["top"], sites["n"], sites["top"])
+    edits = (
+        Alias.history.aggregate(last=Max("history_id"))["last"],
+        Site.history.aggregate(last=Max("history_id"))["last"],
+    )
+    return (orgs["n"], orgs["top"], orgs["last"], aliases["n"], aliases["top"], sites["n"], sites["top"], *edits)
+
+
+def _snapshot() -> _Snapshot:
+    """The registry as it is now: the one kept if nothing changed since, else a new one.
+
+    Threads of a server share it; one that is replaced stays usable by calls still
+    running on it."""
+    global _current
+    key = _fingerprint()
+    with _current_lock:
+        if _current is None or _current.key != key:
+            _current = _Snapshot(key, features.registry_rows(Organisation.objects.all()), key[0])
+        return _current
+
+
+def warm_up() -> None:
+    """Prepare the warm scorer now, so that the first request does not wait for it."""
+    if Organisation.objects.exists():
+        _snapshot().scorer()
 
 
 def registry() -> tuple[list[dict], int]:
     """The registry's rows and its number of organisations, rebuilt when it changed."""
-    key = _fingerprint()
-    if _cache.get("key") != key:
-        _cache["rows"] = features.registry_rows(Organisation.objects.all())
-        _cache["count"] = key[0]
-        _cache["key"] = key
+    snapshot = _snapshot()
     # Rows are copied: the model adds nothing to them, but callers may.
-    return [dict(row) for row in _cache["rows"]], _cache["count"]
+    return [dict(row) for row in snapshot.rows], snapshot.organisations
+
+
+def score(rows: list[dict], backend: str = "duckdb", warm_path: bool = True) -> list[dict]:
+    """Candidate rows scored against the registry (see model.score for what a pair says).
+
+    On DuckDB, a batch that fits is scored by the warm scorer kept for the registry; a
+    larger one, Spark, or `warm_path=False` build a linker for this batch alone. Both give
+    the same pairs and probabilities."""
+    snapshot = _snapshot()
+    if backend == "duckdb" and warm_path and warm.fits(len(rows), len(snapshot.rows)):
+        return snapshot.scorer().score(rows)
+    return model.score(rows, snapshot.rows, snapshot.organisations, backend)
 
 
 # ---------------------------------------------------------------------------------------
@@ -158,13 +214,16 @@ def check(candidate: dict, where: str = "") -> dict:
     return candidate
 
 
-def resolve(candidates: list[dict], backend: str = "duckdb") -> list[Resolution]:
-    """Resolve each candidate onto the registry. Candidates are checked first."""
+def resolve(candidates: list[dict], backend: str = "duckdb", warm_path: bool = True) -> list[Resolution]:
+    """Resolve each candidate onto the registry. Candidates are checked first.
+
+    `warm_path=False` scores without the warm scorer (see `score`)."""
     for index, candidate in enumerate(candidates):
         check(candidate, _("record %(n)d") % {"n": index + 1})
     results = [Resolution(candidate=c) for c in candidates]
     pending = []
-    identifiers = identifier_index()
+    # Names alone (the API, affiliation lists) need not read every identifier.
+    identifiers = identifier_index() if any(c.get("identifiers") for c in candidates) else {}
     for index, result in enumerate(results):
         org_id, reasons, pointed = by_identifier(result.candidate, identifiers)
         if org_id is not None:
@@ -177,26 +236,31 @@ def resolve(candidates: list[dict], backend: str = "duckdb") -> list[Resolution]
         else:
             pending.append(index)
     if pending:
-        _resolve_by_model(results, pending, backend)
+        _resolve_by_model(results, pending, backend, warm_path)
     return results
 
 
-def _resolve_by_model(results: list[Resolution], pending: list[int], backend: str) -> None:
-    registry_rows, organisations = registry()
+def _resolve_by_model(results: list[Resolution], pending: list[int], backend: str, warm_path: bool) -> None:
     rows = []
     for index in pending:
         rows.extend(features.candidate_rows(f"c{index}", results[index].candidate))
-    pairs = model.score(rows, registry_rows, organisations, backend)
+    pairs = score(rows, backend, warm_path)
     best_per_org: dict[int, dict[int, dict]] = defaultdict(dict)
     for pair in pairs:
         index = int(pair["record_id_l"][1:])
         org_id = int(pair["record_id_r"][1:])
         kept = best_per_org[index].get(org_id)
-        if kept is None or pair["match_weight"] > kept["match_weight"]:
+        if kept is None or _strength(pair) > _strength(kept):
             best_per_org[index][org_id] = pair
     for index in pending:
         ranked = sorted(best_per_org[index].items(), key=lambda item: (-item[1]["match_weight"], item[0]))
         _decide(results[index], ranked)
+
+
+def _strength(pair: dict) -> tuple:
+    """Which pair of names speaks for a candidate and an organisation: the heaviest; of
+    equals, the fullest names (then by spelling), whatever order the pairs came in."""
+    return (pair["match_weight"], len(pair["variant_l"]) + len(pair["variant_r"]), pair["variant_l"], pair["variant_r"])
 
 
 def _decide(result: Resolution, ranked: list[tuple[int, dict]]) -> None:
