@@ -235,3 +235,121 @@ def test_an_acronym_before_an_english_head_noun_names_the_parent():
 def test_new_building_and_french_polytechnic():
     assert norm.name("Nuovo Ospedale San Gerardo").strong == norm.name("San Gerardo").strong
     assert norm.name("École Polytechnique de Milan").core == norm.name("Politecnico di Milano").core
+
+
+# --- spelled-out kinds, abbreviations, cut names, qualifying parts ---------------------
+
+from lshub.linkage import features  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "spelled, short",
+    [
+        ("Azienda Socio-Sanitaria Territoriale di Cremona", "ASST di Cremona"),
+        ("Azienda Socio Sanitaria Territoriale Lariana", "ASST Lariana"),
+        ("Agenzia di Tutela della Salute di Brescia", "ATS di Brescia"),
+        ("Agenzia per la Tutela della Salute della Montagna", "ATS della Montagna"),
+        ("Azienda Ospedaliera San Paolo", "A.O. San Paolo"),
+        ("Azienda Sanitaria Locale di Bergamo", "ASL di Bergamo"),
+    ],
+)
+def test_spelled_out_health_bodies_read_as_their_abbreviation(spelled, short):
+    assert norm.name(spelled).key == norm.name(short).key
+    assert norm.name(spelled).kinds == norm.name(short).kinds
+
+
+def test_an_ats_spelled_out_is_a_health_authority_not_a_public_agency():
+    assert norm.name("Agenzia di Tutela della Salute di Brescia").kinds == {"health_authority"}
+
+
+@pytest.mark.parametrize(
+    "abbreviated, whole",
+    [
+        ("FONDAZ.IRCCS CA' GRANDA", "Fondazione IRCCS Ca' Granda"),
+        ("Fond. IRCCS Policl. S. Matteo", "Fondazione IRCCS Policlinico San Matteo"),
+        ("IRCCS S.GIOVANNI DI DIO", "IRCCS San Giovanni di Dio"),
+        ("Ist. Naz. Tumori", "Istituto Nazionale Tumori"),
+    ],
+)
+def test_dotted_abbreviations_are_written_out(abbreviated, whole):
+    assert norm.name(abbreviated).key == norm.name(whole).key
+
+
+def test_initials_and_legal_forms_are_not_taken_for_abbreviations():
+    assert norm.name("Roche S.p.A.").key == "roche"
+    assert norm.name("Chiesi Farmaceutici S.p.A.").kinds == {"company"}
+    assert norm.name("B. Braun Milano S.p.A.").key == norm.name("B. Braun Milano").key
+
+
+def test_a_cut_word_that_begins_words_of_different_meanings_stays():
+    # "osped" begins ospedale and ospedaliero: writing it out would be a guess.
+    assert norm.complete("osped") == "osped"
+    assert norm.complete("zzz") == "zzz"
+    assert norm.complete("fondaz") == "fondazione"
+
+
+def test_fatebenefratelli_is_also_written_fbf():
+    assert norm.name("IRCCS S.GIOVANNI DI DIO-FBF").core == norm.name("IRCCS San Giovanni di Dio Fatebenefratelli").core
+
+
+def test_a_childrens_hospital_is_an_ospedale_dei_bambini():
+    assert norm.name("Vittore Buzzi Children's Hospital").core == norm.name("Ospedale dei Bambini Vittore Buzzi").core
+
+
+@pytest.mark.parametrize(
+    "cut, written_out",
+    [
+        ("FONDAZ.IRCCS CA' GRANDA - OSPEDALE MAGGI", "FONDAZ.IRCCS CA' GRANDA - OSPEDALE MAGGIORE"),
+        ("ASST GRANDE OSPEDALE METROPOLITANO NIGUA", "ASST GRANDE OSPEDALE METROPOLITANO NIGUARDA"),
+    ],
+)
+def test_a_name_cut_at_the_field_width_gets_its_last_word_back(cut, written_out):
+    assert len(cut) == 40
+    assert features.complete_cut_name(cut) == written_out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ATS DELLA CITTA' METROPOLITANA DI MILANO",  # 40 characters, ending in a whole word
+        "Ospedale Maggi",  # short: not cut, whatever its last word
+        "FONDAZIONE IRCCS CA' GRANDA - OSPEDALE M",  # one letter: anything could follow
+        "",
+    ],
+)
+def test_names_that_are_not_cut_stay_as_they_are(text):
+    assert features.complete_cut_name(text) == text
+
+
+def test_a_comune_after_a_dash_is_the_city():
+    assert features.candidate_place({"name": "IRCCS S.GIOVANNI DI DIO-FBF- BRESCIA"})[1] == "brescia"
+    assert features.candidate_place({"name": "Istituto Nazionale Tumori - Napoli"})[1] == "napoli"
+    # Without a dash the place is only a hint: "Policlinico San Donato" is no comune's body.
+    assert features.candidate_place({"name": "Policlinico San Donato"})[1] == ""
+    assert features.candidate_place({"name": "Human Technopole - Centre for Genomics"})[1] == ""
+
+
+def _part_names(text: str, city: str) -> list[str]:
+    parts = norm.variants(text)[1:]
+    return [p for _, p in features._part_forms(parts, norm.city_words(city) if city else set())]
+
+
+def test_a_site_of_the_body_in_its_place_leaves_the_body_named():
+    parts = _part_names("Istituti Clinici Scientifici Maugeri IRCCS, Institute of Montescano", "montescano")
+    assert parts == ["Istituti Clinici Scientifici Maugeri IRCCS"]
+
+
+def test_a_kind_alone_leaves_the_other_parts_named():
+    parts = _part_names("Fondazione Don Carlo Gnocchi, IRCCS, Ospedale San Giuseppe", "")
+    assert parts == ["Fondazione Don Carlo Gnocchi", "Ospedale San Giuseppe"]
+
+
+@pytest.mark.parametrize(
+    "text, city",
+    [
+        ("Istituto Nazionale di Fisica Nucleare, Sezione di Pavia", "pavia"),
+        ("CNR - Istituto di Neuroscienze (sede di Milano)", "milano"),
+    ],
+)
+def test_a_section_or_branch_in_its_place_still_hides_the_parent(text, city):
+    assert _part_names(text, city) == []

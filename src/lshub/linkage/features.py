@@ -12,8 +12,11 @@ Rows are plain dicts with list-valued columns, ready for a DataFrame in any back
 
 from __future__ import annotations
 
+import csv
+import re
 from collections.abc import Iterable
 from functools import lru_cache
+from importlib import resources
 
 from lshub.registry.services import geo
 
@@ -99,10 +102,7 @@ def name_rows(record_id: str, names: Iterable[str], context: dict, hints: Iterab
             continue
         whole, *parts = found
         forms.append(("whole", whole))
-        # "INFN, Sezione di Pavia", "CNR - Istituto di Neuroscienze (sede di Milano)": when
-        # a part only says where, the other parts name the parent body, not this one.
-        if all(_names_something(norm.name(p), own) for p in parts):
-            forms += [("part", p) for p in parts]
+        forms += _part_forms(parts, own)
     # Whole names first: when a part of one name equals another name, it is that name.
     forms.sort(key=lambda item: item[0] != "whole")
     for form, variant in forms:
@@ -138,6 +138,35 @@ def _names_something(parsed: norm.Name, own_city: set[str]) -> bool:
     """
     distinctive = set(parsed.strong) - norm.KIND_TOKENS
     return bool(distinctive - own_city) or bool(parsed.kinds and distinctive)
+
+
+# A part made of one of these words and a place names a site of the body the other parts
+# name ("Maugeri IRCCS, Institute of Montescano"), not a unit of it ("INFN, Sezione di
+# Pavia", "(sede di Milano)"): the other parts still name the body.
+SITE_WORDS = frozenset(norm.canonical(w) for w in "istituto institute ospedale hospital presidio stabilimento".split())
+
+
+def _only_qualifies(parsed: norm.Name, own_city: set[str]) -> bool:
+    """Whether a part only qualifies the others: a kind of body alone ("IRCCS"), or a site
+    of the body in its own place ("Institute of Montescano")."""
+    distinctive = set(parsed.strong) - norm.KIND_TOKENS
+    if not distinctive:
+        return True
+    words = parsed.key.split()
+    return bool(own_city) and words[0] in SITE_WORDS and distinctive <= own_city
+
+
+def _part_forms(parts: list[str], own_city: set[str]) -> list[tuple[str, str]]:
+    """The parts of a composite name to read as names of the record.
+
+    "INFN, Sezione di Pavia", "CNR - Istituto di Neuroscienze (sede di Milano)": when a
+    part only says where, the other parts name the parent body, not this one. A part that
+    only qualifies the others (a kind, a site) is left out without that veto."""
+    parsed = {p: norm.name(p) for p in parts}
+    kept = [p for p in parts if not _only_qualifies(parsed[p], own_city)]
+    if all(_names_something(parsed[p], own_city) for p in kept):
+        return [("part", p) for p in kept]
+    return []
 
 
 def _with_and_without(text: str, place_words: set[str]) -> list[norm.Name]:
@@ -251,11 +280,24 @@ def candidate_place(candidate: dict) -> tuple[str, str, str, str]:
     ones the name's tail gives. The hint is the place the name may end with ("INT
     Milano"), only a hint.
     """
-    read = affiliation.read(candidate.get("name"), is_city)
-    place = norm.city(candidate.get("city")) or read.city
+    read = affiliation.read(complete_cut_name(norm.clean(candidate.get("name"))), is_city)
+    place = norm.city(candidate.get("city")) or read.city or _place_after_dash(read.name)
     country = norm.country(candidate.get("country")) or read.country
     hint = "" if place else norm.trailing_place(read.name, is_city)
     return read.name, place, country, hint
+
+
+# "IRCCS S.GIOVANNI DI DIO-FBF- BRESCIA", "Ospedale Maggiore - Crema": a comune set apart
+# by a dash at the end says where the body is, as a last comma-separated part does.
+_DASHED_TAIL = re.compile(r"[-–—]\s*([^-–—,()]+)$")
+
+
+def _place_after_dash(name: str) -> str:
+    match = _DASHED_TAIL.search(name)
+    if not match:
+        return ""
+    place = norm.city(match.group(1))
+    return place if place and is_city(place) else ""
 
 
 def candidate_rows(record_id: str, candidate: dict) -> list[dict]:
@@ -285,3 +327,38 @@ def candidate_rows(record_id: str, candidate: dict) -> list[dict]:
     # ("… di IFOM - …" is not IFOM).
     stated = [norm.clean(a) for a in candidate.get("acronyms") or [] if a]
     return name_rows(record_id, names + stated, context, hints=[hint])
+
+
+# Field widths at which files cut names: the Ministry of Health's lists cut the name of
+# an azienda at 40 characters ("ASST GRANDE OSPEDALE METROPOLITANO NIGUA").
+CUT_WIDTHS = frozenset({40})
+
+
+@lru_cache(maxsize=1)
+def known_words() -> frozenset[str]:
+    """The words of the names the hub ships with (registry and aliases), and the spellings
+    `normalise` reads: what a cut last word is written out against."""
+    words: set[str] = set()
+    for filename, columns in (("organisations.csv", ("name", "short_name", "name_en", "name_it")), ("aliases.csv", ("name",))):
+        with resources.files("lshub.data").joinpath(filename).open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                for column in columns:
+                    words.update(norm.fold_words(norm.clean(row.get(column))).split())
+    return frozenset(w for w in words if len(w) > 2 and w.isalpha()) | norm.SPELLINGS
+
+
+def complete_cut_name(text: str) -> str:
+    """A name as long as a field that cuts names, with its cut last word written out:
+    "FONDAZ.IRCCS CA' GRANDA - OSPEDALE MAGGI" -> "… OSPEDALE MAGGIORE". A last word that is
+    whole, or that begins words of different meanings, stays."""
+    if len(text) not in CUT_WIDTHS or not text[-1:].isalpha():
+        return text
+    head, _, last = text.rpartition(" ")
+    word = norm.fold(last)
+    if not head or not word.isalpha() or comune(word) is not None:
+        return text
+    whole = norm.complete(word, known_words())
+    if whole == word:
+        return text
+    # Written in the case of the rest: an all-capitals name keeps saying nothing of acronyms.
+    return f"{head} {whole.upper() if last.isupper() else whole}"

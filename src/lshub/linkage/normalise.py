@@ -90,6 +90,7 @@ _SYNONYMS = {
     "territoriale": "territoriale",
     "regione": "regione region",
     "scuola": "scuola school ecole escuela",
+    "bambini": "bambini bambino children child kinder",  # "Ospedale dei Bambini" ~ "Children's Hospital"
     # Regions and saints, as written in English names of Italian bodies.
     "lombardia": "lombardia lombardy lombardie lombardei",
     "piemonte": "piemonte piedmont",
@@ -101,6 +102,8 @@ _SYNONYMS = {
     "pietro": "pietro peter",
     "paolo": "paolo paul",
     "carlo": "carlo charles",
+    # The Hospitaller Order of Saint John of God, written FBF in names of its hospitals.
+    "fatebenefratelli": "fatebenefratelli fbf",
 }
 CANONICAL = {form: canon for canon, forms in _SYNONYMS.items() for form in forms.split()}
 
@@ -132,6 +135,18 @@ _PHRASES = {
     "technical university": "politecnico",
     "research hospital": "ospedale ricerca",
     "cancer institute": "istituto cancer",
+    # The kinds of Italian health body, spelled out: "Azienda Socio-Sanitaria Territoriale
+    # di Cremona" is the ASST di Cremona (longest phrases first).
+    "azienda socio sanitaria territoriale": "asst",
+    "agenzia di tutela della salute": "ats",
+    "agenzia per la tutela della salute": "ats",
+    "health protection agency": "ats",
+    "azienda ospedaliero universitaria": "aou",
+    "azienda ospedaliera universitaria": "aou",
+    "azienda ospedaliera": "ao",
+    "azienda unita sanitaria locale": "ausl",
+    "azienda sanitaria locale": "asl",
+    "unita sanitaria locale": "usl",
 }
 
 _LEGAL_PHRASES = (
@@ -318,6 +333,8 @@ DESCRIPTIVE = _with_canonical(DESCRIPTIVE)
 FILLER = _with_canonical(FILLER)
 _KIND_OF_WORD = {**{canonical(w): k for w, k in _KIND_OF_WORD.items()}, **_KIND_OF_WORD}
 KIND_TOKENS = frozenset(_KIND_OF_WORD)
+# Every spelling this module reads, for writing out cut words.
+SPELLINGS = frozenset(w for w in {*CANONICAL, *_KIND_OF_WORD, *GENERIC} if len(w) > 2)
 
 
 # The phrases padded with spaces once, so that only whole words match.
@@ -402,11 +419,43 @@ def _key_word(word: str) -> str | None:
     return None if token in FILLER else token
 
 
+# "S. Paolo", "S.GIOVANNI": an S with a dot before a name is San (Santo, Santa), whereas
+# "S.p.A." and "S.r.l." are initials (a single letter follows).
+_SAINT = re.compile(r"\bS\.\s*(?=[^\W\d_]{2})")
+# A word of three letters or more followed by a dot is cut: "FONDAZ.", "Policl.", "Naz.".
+_CUT_WORD = re.compile(r"\b([^\W\d_]{3,})\.")
+
+
+@lru_cache(maxsize=1 << 14)
+def complete(word: str, vocabulary: frozenset[str] | None = None) -> str:
+    """The one word of the vocabulary (by default, the spellings this module knows) that
+    a cut word begins: "fondaz" -> "fondazione", "policl" -> "policlinico". A word that is
+    whole already, or that begins words of different meanings ("osped": ospedale,
+    ospedaliero), stays as it is."""
+    vocabulary = SPELLINGS if vocabulary is None else vocabulary
+    if len(word) < 3 or word in vocabulary or word in LEGAL_FORMS or word in STOP:
+        return word
+    found = {w for w in vocabulary if w.startswith(word)}
+    meanings = {canonical(w) for w in found}
+    if len(meanings) != 1:
+        return word
+    return min(found, key=len)
+
+
+def expand_abbreviations(raw: str) -> str:
+    """The name with its dotted abbreviations written out ("FONDAZ.IRCCS" -> "fondazione
+    IRCCS", "S.GIOVANNI" -> "San GIOVANNI")."""
+    if "." not in raw:
+        return raw
+    raw = _SAINT.sub("San ", raw)
+    return _CUT_WORD.sub(lambda m: complete(_fold_word(m.group(1)) or m.group(1)) + " ", raw)
+
+
 @lru_cache(maxsize=65536)
 def name(text: str) -> Name:
     """Reduce one organisation name to its comparable forms."""
     raw = clean(text)
-    folded = fold_words(raw)
+    folded = fold_words(expand_abbreviations(raw))
     tokens = _join_initials(folded.split())
     folded, company = _remove_phrases(" ".join(tokens))
     words = folded.split()
