@@ -27,12 +27,15 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
+import itertools
 import os
 import random
 import resource
 import sys
 import time
 import unicodedata
+from functools import lru_cache
 from multiprocessing import Pool
 from pathlib import Path
 
@@ -41,6 +44,7 @@ sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lshub.config.settings")
 
 import django  # noqa: E402
+import numpy as np  # noqa: E402
 
 django.setup()
 
@@ -113,11 +117,13 @@ def vocabulary() -> tuple[list[str], list[tuple[str, float]]]:
 def organisations(n: int, rng: random.Random):
     words, places = vocabulary()
     names, weights = zip(*places)
+    # The running totals once, not at each draw: the same draws, a hundred times cheaper.
+    cumulative = list(itertools.accumulate(weights))
     seen = set()
     while len(seen) < n:
         kind = rng.choice(KINDS)
         body = " ".join(rng.sample(words, rng.choice((1, 2, 2, 3))))
-        city = rng.choices(names, weights)[0]
+        city = rng.choices(names, cum_weights=cumulative)[0]
         legal = rng.choice(LEGAL) if not kind[0] else ""
         key = (kind[0], body, city)
         if key in seen:
@@ -193,17 +199,27 @@ def synthesise(size: int, seed: int) -> list[tuple[int, str, str]]:
 def row(item):
     """One Splink row per record (the resolver's features, without name variants)."""
     index, (cluster, name, city) = item
-    parsed = normalise.name(name)
-    place = normalise.city(city)
-    own = normalise.city_words(place) if place else set()
-    strong = list(parsed.strong)
-    # Words that say what kind of body it is ("univ", "associazione") block nothing.
-    blocking = [t for t in strong if t not in own and t not in normalise.KIND_TOKENS] or strong
-    kinds = frozenset(parsed.kinds)
-    acronyms = sorted(parsed.acronyms)
+    named = name_columns(name)
     return {
         "unique_id": str(index),
         "record_id": str(cluster),
+        **{column: named[column] for column in NAME_COLUMNS[:9]},
+        **record_columns(named, city),
+        "cluster": cluster,
+        "plain": named["plain"],
+    }
+
+
+# The columns that depend on the name alone, computed once per distinct name.
+NAME_COLUMNS = ("variant", "key", "core", "core_key", "strong", "strong_key", "acronyms", "kinds", "not_kinds", "plain")
+
+
+def name_columns(name: str) -> dict:
+    parsed = normalise.name(name)
+    strong = list(parsed.strong)
+    kinds = frozenset(parsed.kinds)
+    acronyms = sorted(parsed.acronyms)
+    return {
         "variant": name,
         "key": parsed.key,
         "core": list(parsed.core) or None,
@@ -213,6 +229,24 @@ def row(item):
         "acronyms": acronyms or None,
         "kinds": sorted(kinds) or None,
         "not_kinds": sorted(normalise.excluded_kinds(kinds)) or None,
+        "plain": " ".join(parsed.key.split()),
+    }
+
+
+@lru_cache(maxsize=None)  # a few thousand places
+def place_of(city: str) -> tuple[str, frozenset[str]]:
+    place = normalise.city(city)
+    return place, frozenset(normalise.city_words(place)) if place else frozenset()
+
+
+def record_columns(named: dict, city: str) -> dict:
+    """The columns that depend on the record's city too."""
+    place, own = place_of(city)
+    strong = named["strong"] or []
+    # Words that say what kind of body it is ("univ", "associazione") block nothing.
+    blocking = [t for t in strong if t not in own and t not in normalise.KIND_TOKENS] or strong
+    acronyms = named["acronyms"]
+    return {
         "cities": [place] if place else None,
         "provinces": None,
         "regions": None,
@@ -225,9 +259,70 @@ def row(item):
         "b_first": sorted(blocking)[0] if blocking else None,
         "b_acronym": acronyms[0] if acronyms else None,
         "city": place or None,
-        "cluster": cluster,
-        "plain": " ".join(parsed.key.split()),
     }
+
+
+# Records grouped by name, set before the worker processes fork so that they inherit it
+# instead of receiving it through pipes.
+_GROUPS: list[tuple[str, list[tuple[int, int, str]]]] = []
+ROW_SCHEMA = None
+
+
+def group_by_name(records) -> list[tuple[str, list[tuple[int, int, str]]]]:
+    """Records written alike, together: a spelling is normalised once however often it occurs."""
+    groups: dict[str, list[tuple[int, int, str]]] = {}
+    for index, (cluster, name, city) in enumerate(records):
+        groups.setdefault(name, []).append((index, cluster, city))
+    return list(groups.items())
+
+
+def feature_table(span: tuple[int, int]):
+    """The Splink rows of the records in groups [start, stop), as one Arrow table."""
+    import pyarrow as pa
+
+    columns: dict[str, list] = {column: [] for column in ROW_SCHEMA.names}
+    for name, occurrences in _GROUPS[span[0] : span[1]]:
+        named = name_columns(name)
+        for column in NAME_COLUMNS:
+            columns[column].extend([named[column]] * len(occurrences))
+        for index, cluster, city in occurrences:
+            columns["_order"].append(index)
+            columns["unique_id"].append(str(index))
+            columns["record_id"].append(str(cluster))
+            columns["cluster"].append(cluster)
+            for column, value in record_columns(named, city).items():
+                columns[column].append(value)
+    return pa.Table.from_pydict(columns, schema=ROW_SCHEMA)
+
+
+def row_schema():
+    """The Arrow schema of `row`'s output (columns never filled here are of type null)."""
+    import pyarrow as pa
+
+    text, texts = pa.string(), pa.list_(pa.string())
+    types = {"core": texts, "strong": texts, "acronyms": texts, "kinds": texts, "not_kinds": texts, "cities": texts, "blocking": texts}
+    types |= {"provinces": pa.null(), "regions": pa.null(), "country": pa.null(), "domain": pa.null(), "cluster": pa.int64()}
+    names = list(row((0, (0, "x", "")))) + ["_order"]
+    return pa.schema([(column, types.get(column, pa.int64() if column == "_order" else text)) for column in names])
+
+
+def features(records, threads: int):
+    """The Splink rows of all records, in the records' order, as one Arrow table."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    global _GROUPS, ROW_SCHEMA
+    ROW_SCHEMA = row_schema()
+    _GROUPS = group_by_name(records)
+    spans = [(start, min(start + 10_000, len(_GROUPS))) for start in range(0, len(_GROUPS), 10_000)]
+    gc.freeze()  # the inherited objects stay shared: the collector does not touch them
+    with Pool(threads) as pool:
+        parts = list(pool.imap_unordered(feature_table, spans))
+    _GROUPS = []
+    gc.unfreeze()
+    table = pa.concat_tables(parts)
+    del parts
+    return table.take(pc.sort_indices(table["_order"])).drop_columns(["_order"])
 
 
 # --- Splink ---------------------------------------------------------------------------
@@ -283,22 +378,24 @@ def _prf(label, right, found, wanted) -> dict:
 
 
 def components(con, edges: str, out: str) -> None:
-    """Connected components of a pair table, in SQL (label propagation to the smallest id)."""
-    con.execute(f"CREATE OR REPLACE TABLE {out}_edges AS SELECT id_l AS a, id_r AS b FROM {edges} UNION ALL SELECT id_r, id_l FROM {edges}")
-    con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT unique_id AS id, unique_id AS cluster_id FROM records")
-    while True:
-        con.execute(
-            f"""CREATE OR REPLACE TABLE {out}_next AS
-                SELECT c.id, least(c.cluster_id, coalesce(min(n.cluster_id), c.cluster_id)) AS cluster_id
-                FROM {out} c LEFT JOIN {out}_edges e ON e.a = c.id LEFT JOIN {out} n ON n.id = e.b
-                GROUP BY c.id, c.cluster_id"""
-        )
-        changed = con.execute(
-            f"SELECT count(*) FROM {out} o JOIN {out}_next x USING (id) WHERE o.cluster_id <> x.cluster_id"
-        ).fetchall()[0][0]
-        con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT * FROM {out}_next")
-        if not changed:
-            break
+    """Connected components of a pair table: `out` (id, cluster_id).
+
+    Union-find in scipy, not label propagation in SQL: a long chain of links (the
+    baseline's clusters chain nearly everything) needs as many SQL passes as it is long.
+    The ids are the records' positions written as text (see `row`).
+    """
+    import pyarrow as pa
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    size = con.execute("SELECT count(*) FROM records").fetchall()[0][0]
+    pairs = con.execute(f"SELECT CAST(id_l AS BIGINT) AS a, CAST(id_r AS BIGINT) AS b FROM {edges}").fetchnumpy()
+    graph = coo_matrix((np.ones(len(pairs["a"]), dtype=np.int8), (pairs["a"], pairs["b"])), shape=(size, size))
+    _, labels = connected_components(graph, directed=False)
+    found = pa.table({"id": pa.array(np.arange(size)).cast(pa.string()), "cluster_id": labels})
+    con.register(f"{out}_arrow", found)
+    con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT * FROM {out}_arrow")
+    con.unregister(f"{out}_arrow")
 
 
 def main() -> None:
@@ -321,15 +418,10 @@ def main() -> None:
     with clock("synthesise"):
         records = synthesise(args.size, args.seed)
     with clock("features (normalise)"):
-        # In slices, each turned into Arrow at once: a million dicts would not fit in 6 GB.
-        parts = []
-        with Pool(args.threads) as pool:
-            for start in range(0, len(records), 50_000):
-                rows = pool.map(row, enumerate(records[start : start + 50_000], start=start), chunksize=2500)
-                parts.append(pa.Table.from_pylist(rows))
-        del records, rows
-        table = pa.concat_tables(parts)
-        del parts
+        # Each worker turns its records into an Arrow table: a million dicts would not fit
+        # in 6 GB, nor pass through a pipe quickly.
+        table = features(records, args.threads)
+        del records
     con = duckdb.connect()
     con.execute(f"SET threads TO {args.threads}")
     con.execute(f"SET memory_limit = '{args.memory_limit}'")  # DuckDB spills to disk beyond it
