@@ -29,6 +29,7 @@ import argparse
 import csv
 import gc
 import itertools
+import multiprocessing
 import os
 import random
 import resource
@@ -36,7 +37,6 @@ import sys
 import time
 import unicodedata
 from functools import lru_cache
-from multiprocessing import Pool
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -316,7 +316,8 @@ def features(records, threads: int):
     _GROUPS = group_by_name(records)
     spans = [(start, min(start + 10_000, len(_GROUPS))) for start in range(0, len(_GROUPS), 10_000)]
     gc.freeze()  # the inherited objects stay shared: the collector does not touch them
-    with Pool(threads) as pool:
+    # Forked explicitly: the workers read the groups they inherit.
+    with multiprocessing.get_context("fork").Pool(threads) as pool:
         parts = list(pool.imap_unordered(feature_table, spans))
     _GROUPS = []
     gc.unfreeze()
