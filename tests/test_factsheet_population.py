@@ -47,7 +47,7 @@ def test_a_count_per_inhabitant_names_its_population_and_source():
     per_head = exports["per_inhabitant"]
     expected = Decimal(str(exports["value"])) * 10**9 / population.value
     assert per_head["value"] == pytest.approx(float(expected), abs=0.01)
-    assert per_head["unit"] == "EUR per inhabitant"
+    assert per_head["unit"] == "€ per inhabitant"
     assert per_head["population_period"] == 2023
     assert per_head["population_source"]["url"] == population.source.url
     # The population's note is the same footnote as the population figure of the overview.

@@ -39,7 +39,7 @@ def test_published_per_inhabitant_values_are_ranked_as_they_are(db):
 
 def test_additive_values_are_compared_per_inhabitant_with_nuts1_summed(gerd_and_population):
     row = _row(benchmarks.benchmark("european", year=2021), "gerd")
-    assert row.basis == "per_inhabitant" and row.unit == "EUR per inhabitant"
+    assert row.basis == "per_inhabitant" and row.unit == "€ per inhabitant"
     cells = _cells(row)
     # Baden-Württemberg (NUTS 1) has no own figure: the sum of DE11-DE14.
     assert cells["DE1"].figure.value == Decimal(10000)

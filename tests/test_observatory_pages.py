@@ -37,6 +37,9 @@ def test_region_table_in_italian(client, db):
     assert "Esportazioni farmaceutiche" in page  # the indicator's own Italian label
     assert "Indicatori delle scienze della vita: Lombardia (ITC4)" in page  # the page's strings
     assert "Quota nazionale" in page
+    assert "<td>persone</td>" in page and "<td>mld €</td>" in page  # units read in Italian too
+    assert "<td>persons</td>" not in page and "<td>EUR bn</td>" not in page
+    assert "persone per 100.000 abitanti" in page
 
 
 def test_indicator_page_has_a_server_side_svg_chart_and_sources(client, db):

@@ -99,7 +99,7 @@ def test_region_figures_carry_their_per_inhabitant_value_and_its_denominator(cou
     assert found.period == 2023 and found.per_inhabitant == Decimal("1.50")
     assert found.denominator.value == _population("ITC4").value and found.denominator.period == 2023
     exports = figures.figure("pharma_exports", "ITC4", 2023)  # EUR bn: euro per inhabitant
-    assert exports.per_inhabitant_unit == "EUR per inhabitant"
+    assert exports.per_inhabitant_unit == "€ per inhabitant"
     expected = exports.value * 10**9 / _population("ITC4").value
     assert exports.per_inhabitant == expected.quantize(Decimal("0.01"))
     ratio = figures.figure("pharma_va_per_inhabitant", "ITC4")

@@ -20,7 +20,7 @@ from lshub.observatory.services.geographies import geography
 from . import charts, registry_facts
 from .document import GAP_STATUSES, FactSheet, Item, Section, Table
 from .footnotes import Footnotes
-from .numbers import QUALIFIERS, gap_wording, number, percent, quantity, signed_percent, status_label, unit_label
+from .numbers import QUALIFIERS, gap_wording, number, percent, quantity, signed_percent, status_label
 from .outline import DENOMINATORS, HUB_MISSIONS, NATIONAL, SECTIONS, Line, SectionSpec
 
 IRCCS_NATIONAL = "irccs_count"  # for geography IT: the national total
@@ -245,10 +245,7 @@ class _Builder:
             status=population.status,
             note=population.note,
         )
-        if found.unit in figures.MONEY_SCALE:
-            unit = unit_label("EUR per inhabitant")
-        else:
-            unit = _("%(unit)s per 100,000 inhabitants") % {"unit": unit_label(found.unit)}
+        unit = found.per_inhabitant_unit
         value = number(found.per_inhabitant)
         if found.qualifier in QUALIFIERS:  # "at least 100 companies" is at least 1.0 per 100,000 inhabitants
             value = QUALIFIERS[found.qualifier] % {"value": value}

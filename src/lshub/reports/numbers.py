@@ -9,33 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lshub.observatory.choices import Status
+from lshub.observatory.units import unit_label
 
-# Unit codes of the indicator data as the reader sees them; an unknown unit is shown as written.
-UNIT_LABELS = {
-    "persons": gettext_lazy("people"),
-    "companies": gettext_lazy("companies"),
-    "institutes": gettext_lazy("institutes"),
-    "students": gettext_lazy("students"),
-    "researchers": gettext_lazy("researchers"),
-    "scientists": gettext_lazy("scientists"),
-    "centres": gettext_lazy("centres"),
-    "plants": gettext_lazy("plants"),
-    "studies": gettext_lazy("studies"),
-    "facilities": gettext_lazy("facilities"),
-    "beds": gettext_lazy("beds"),
-    "hospitals": gettext_lazy("hospitals"),
-    "agencies": gettext_lazy("agencies"),
-    "members": gettext_lazy("members"),
-    "universities": gettext_lazy("universities"),
-    "organisations": gettext_lazy("organisations"),
-    "EUR bn": gettext_lazy("bn €"),
-    "EUR mn": gettext_lazy("mn €"),
-    "EUR per inhabitant": gettext_lazy("€ per inhabitant"),
-    "percent of GDP": gettext_lazy("% of GDP"),
-    "percent of total employment": gettext_lazy("% of total employment"),
-    "beds per 100,000 inhabitants": gettext_lazy("beds per 100,000 inhabitants"),
-}
-PERCENT_UNITS = {"percent", "%", "pct"}
 
 # The sheet's own wording where it says more than the observatory's status names.
 STATUS_LABELS = {
@@ -62,12 +37,6 @@ def number(value: Decimal, decimals: int | None = None) -> str:
     """Grouped and with the decimal mark of the active language (347,380 / 347.380)."""
     shown = round(value, decimals) if decimals is not None else plain(value)
     return number_format(shown, decimal_pos=decimals, use_l10n=True, force_grouping=True)
-
-
-def unit_label(unit: str) -> str:
-    if unit in PERCENT_UNITS:
-        return "%"
-    return str(UNIT_LABELS.get(unit, unit))
 
 
 def quantity(value: Decimal, unit: str, qualifier: str = "") -> str:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from ..choices import Aggregation, Direction, Status
 from ..models import Geography, Indicator, Observation
+from ..units import unit_label
 from .errors import InvalidQuery
 from .figures import (
     POPULATION, Denominator, Figure, denominator_from, figure_from, latest_population, per_inhabitant,
@@ -188,7 +189,7 @@ def _unit(definition, basis) -> str:
         return _("percent of the national total")
     if basis == "per_inhabitant":
         return per_inhabitant_unit(definition)
-    return definition.unit
+    return unit_label(definition.unit)
 
 
 def _ranked(cells: list[Cell], direction: str) -> list[Cell]:

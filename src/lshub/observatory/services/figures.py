@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from ..choices import Aggregation, Segment, Status
 from ..models import Geography, Indicator, Observation
+from ..units import per_100k_label, unit_label
 from .errors import InvalidQuery, UnknownIndicator
 from .geographies import HOME_REGION, geography
 
@@ -287,8 +288,8 @@ def per_inhabitant(definition: Indicator, value: Decimal | None, population: Dec
 
 def per_inhabitant_unit(definition: Indicator) -> str:
     if definition.unit in MONEY_SCALE:
-        return _("EUR per inhabitant")
-    return _("%(unit)s per 100,000 inhabitants") % {"unit": definition.unit}
+        return unit_label("EUR per inhabitant")
+    return per_100k_label(definition.unit)
 
 
 def denominator_from(row: Observation) -> Denominator:

@@ -9,6 +9,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ..choices import EUROSTAT_FLAGS, Qualifier, Status
+from ..units import unit_label
 
 register = template.Library()
 
@@ -31,6 +32,12 @@ def figure_value(figure) -> str:
     if figure.value is None:
         return status_label(figure.status)
     return PREFIX.get(figure.qualifier, "") + number(figure.value)
+
+
+@register.filter
+def unit(code: str) -> str:
+    """An indicator's unit in the active language ('persons' reads 'persone' in Italian)."""
+    return unit_label(code or "")
 
 
 @register.filter
