@@ -353,3 +353,101 @@ def test_a_kind_alone_leaves_the_other_parts_named():
 )
 def test_a_section_or_branch_in_its_place_still_hides_the_parent(text, city):
     assert _part_names(text, city) == []
+
+
+# The press: articles, demonyms, and the sites of a body ("stabilimento di …").
+_PLACES = {"cesano maderno", "ceriano laghetto", "cassina de pecchi", "bresso", "sesto san giovanni", "milano"}.__contains__
+
+
+@pytest.mark.parametrize(
+    "text, name, city",
+    [
+        ("lo stabilimento Bracco di Ceriano Laghetto", "Bracco", "ceriano laghetto"),
+        ("Bracco Imaging, stabilimento di Cesano Maderno", "Bracco Imaging", "cesano maderno"),
+        ("IBSA, plant in Cassina de' Pecchi", "IBSA", "cassina de pecchi"),
+        ("Menarini, sito produttivo di Bresso", "Menarini", "bresso"),
+        ("il campus OpenZone di Bresso", "OpenZone", "bresso"),
+        ("la futura Città della Salute e della Ricerca a Sesto San Giovanni", "Città della Salute e della Ricerca", "sesto san giovanni"),
+        ("la bresciana Magis Farmaceutici", "Magis Farmaceutici", ""),
+        ("il Politecnico", "Politecnico", ""),
+        ("l'Istituto Europeo di Oncologia", "Istituto Europeo di Oncologia", ""),
+        ("stabilimento di Bresso", "stabilimento di Bresso", "bresso"),  # a site alone keeps its words
+    ],
+)
+def test_press_forms_are_read_as_the_body_and_its_place(text, name, city):
+    assert affiliation.read(text, _PLACES) == affiliation.Affiliation(name, city)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lombarda Farmaci",  # a demonym opening a name without an article is the name
+        "stabilimento Bracco di Singen",  # not a comune: nothing to read
+        "CNR - Istituto di Neuroscienze, sede di Milano",  # a branch is a body of its own
+        "la",  # only an article: kept as it is
+        "",
+    ],
+)
+def test_press_forms_that_say_no_place_are_kept(text):
+    assert affiliation.read(text, _PLACES).name == norm.clean(text)
+    assert affiliation.read(text, _PLACES).city == ""
+
+
+@pytest.mark.parametrize(
+    "text, country",
+    [
+        ("Grünenthal GmbH", "DE"),
+        ("Boehringer Ingelheim Pharma GmbH & Co. KG", "DE"),
+        ("Olon Ricerca Bioscience LLC", "US"),
+        ("Zambon Switzerland Ltd.", "GB"),
+        ("Bracco Imaging S.p.A.", ""),
+        ("Ospedale San Giovanni di Dio AG", ""),  # AG is also Agrigento
+    ],
+)
+def test_a_foreign_legal_form_says_the_body_is_abroad(text, country):
+    assert norm.legal_country(text) == country
+
+
+def test_a_dedication_in_quotes_is_also_read_without_it():
+    found = norm.variants('Istituto di Genetica Molecolare "Luigi Luca Cavalli-Sforza", CNR')
+    assert found[:3] == [
+        'Istituto di Genetica Molecolare "Luigi Luca Cavalli-Sforza", CNR',
+        "Istituto di Genetica Molecolare, CNR",
+        "Istituto di Genetica Molecolare",
+    ]
+    # Quotes around the whole distinctive part leave nothing to read without them.
+    assert norm.variants('Istituto "Mario Negri"') == ['Istituto "Mario Negri"']
+
+
+def test_a_lone_initial_is_left_out_and_s_is_still_san():
+    assert norm.name("C. Mondino").key == norm.name("Mondino").key
+    assert norm.name("S. Paolo").key == "san paolo"
+
+
+def test_an_acronym_that_ends_a_long_name_counts():
+    assert norm.acronyms_in("Istituto di Oncologia Molecolare IFOM") == {"IFOM"}
+    assert norm.acronyms_in("Laboratorio sotto la direzione di IFOM - Milano") == set()
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("Europäisches Institut für Onkologie", "Istituto Europeo di Oncologia"),
+        ("Fondation IRCCS Institut national des tumeurs", "Fondazione IRCCS Istituto Nazionale dei Tumori"),
+        ("Fundación IRCCS Instituto Nacional de Tumores", "Fondazione IRCCS Istituto Nazionale dei Tumori"),
+        ("Agency for Health Protection of Brescia", "ATS di Brescia"),
+        ("Lombardy Oncology Network", "Rete Oncologica Lombarda"),
+        ("Foundation for the Child and its Mother", "Fondazione per il Bambino e la sua Mamma"),
+        ("Institute of Molecular Bioimaging and Physiology, National Research Council", "CNR - Istituto di Bioimmagini e Fisiologia Molecolare"),
+    ],
+)
+def test_translations_and_english_word_orders_have_the_same_words(left, right):
+    assert sorted(norm.name(left).key.split()) == sorted(norm.name(right).key.split())
+
+
+def test_provincia_after_another_head_only_says_where():
+    assert norm.name("A.S.L. della Provincia di Lecco").kinds == {"health_authority"}
+    assert norm.name("AO Provincia di Lodi").kinds == {"hospital"}
+    assert norm.name("Provincia di Bergamo").kinds == {"public"}
+    # The word stays in the name: an ASL of a province is not the ATS of its city.
+    assert "provinci" in norm.name("A.S.L. della Provincia di Lecco").core

@@ -125,17 +125,19 @@ def test_registry_rows_drop_parts_that_are_another_organisations_name():
     assert any("genomic" in key for key in keys)
 
 
-def test_gold_set_quality_meets_the_target_on_both_halves():
-    """Precision and recall over the labelled fixture strings (see docs/linkage.md).
+def test_gold_set_quality_meets_the_target_on_every_split():
+    """Precision and recall over the labelled strings (see docs/linkage.md, "Quality").
 
-    The dev half was used to set the model's parameters; the test half was not used for
-    them (it was used once to find four bugs, described in the docs).
+    Each blind split met or missed the target on its first run (figures in the docs);
+    this keeps every split where it is now, so a change that loses quality fails here.
+    The ROR-alias holdout keeps the precision target; its recall waits for aliases.
     """
-    rows = [r for r in evaluate.read_gold(GOLD) if r["split"] in ("dev", "test")]
-    assert len(rows) >= 80
+    rows = evaluate.read_gold(GOLD)
+    assert len(rows) >= 1000
     scores = evaluate.evaluate(rows)
-    for split in ("dev", "test"):
+    for split in ("dev", "test", "holdout", "blind", "blind2", "blind3"):
         assert scores[split].precision >= 0.97, (split, scores[split].errors)
+    for split in ("dev", "test", "blind", "blind2", "blind3"):
         assert scores[split].f1 >= 0.95, (split, scores[split].errors)
 
 

@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from . import normalise as norm
 
 # Words that open the name of a part of a body ("Department of Oncology", "Dipartimento
-# di Scienze Cliniche", "USC Ematologia" — Italian codes of hospital units).
+# di Scienze Cliniche", "USC Ematologia" — Italian codes of hospital units, also spelled
+# out: "Struttura Complessa di Pediatria").
 UNIT_HEADS = frozenset(
     """
     department departments dept dep dipartimento dipartimenti dip division divisione unit units unita
     uo uoc uos uosd usc usd ssd sc sosd laboratory laboratories lab labs section service services
-    faculty facolta chair program programme
+    faculty facolta chair program programme struttura
     """.split()
 )
 # Words that close it ("Medical Oncology Department", "Epidemiology Unit").
@@ -63,13 +64,75 @@ class Affiliation:
 
 def read(text: str | None, known_city: Callable[[str], bool]) -> Affiliation:
     """The body an affiliation names, with the place and country its tail gives."""
-    raw = norm.clean(text)
+    raw = _without_press_words(norm.clean(text))
     parts = [p.strip() for p in re.split(r"[,;]", raw) if p.strip()]
     if len(parts) < 2:
-        return Affiliation(raw)
+        name, place = _site_of(raw, known_city)
+        return Affiliation(name or raw, place)  # "stabilimento di Lodi" alone stays a name
     parts, city, country = _peel_tail(parts, known_city)
     parts = _peel_units(parts)
     return Affiliation(", ".join(parts), city, country)
+
+
+# The press writes names after articles and words that say whose or when: "il
+# Politecnico", "la bresciana Magis Farmaceutici", "la futura Città della Salute".
+# Demonyms of the provinces say where the body is, not what it is called; they are read
+# so only after an article ("Lombarda Farmaci" would be a name).
+ARTICLES = frozenset("il lo la l i gli le the".split())
+PRESS_WORDS = frozenset(
+    """
+    futuro futura futuri future
+    milanese milanesi bresciano bresciana bresciani bresciane bergamasco bergamasca bergamaschi
+    bergamasche comasco comasca comaschi comasche cremonese cremonesi lodigiano lodigiana
+    lecchese lecchesi mantovano mantovana pavese pavesi varesino varesina varesotto varesotta
+    monzese monzesi brianzolo brianzola brianzoli sondriese valtellinese lombardo lombarda
+    """.split()
+)
+_LEADING_WORD = re.compile(r"^\s*(?:([Ll])['’]\s*|([^\W\d_]+)\s+)")
+
+
+def _without_press_words(text: str) -> str:
+    """The name without the article and press words that open it ("lo stabilimento
+    Bracco…" -> "stabilimento Bracco…"); a name made only of them stays."""
+    rest, after_article = text, False
+    while match := _LEADING_WORD.match(rest):
+        word = norm.fold(match.group(1) or match.group(2))
+        if not (word in ARTICLES or (after_article and word in PRESS_WORDS)):
+            break
+        if not rest[match.end():].strip():
+            break
+        rest, after_article = rest[match.end():], True
+    return rest
+
+
+# Words for a site of a body ("stabilimento di Cesano Maderno", "plant in Cassina de'
+# Pecchi", "il campus OpenZone di Bresso"): the place after them is where the body is.
+# "Sede" is not one: "(sede di Milano)" is a branch, a body of its own.
+_SITE = (
+    r"(?:stabilimento|stabilimenti|sito produttivo|polo produttivo|sito"
+    r"|plant|factory|production site|manufacturing site|site|campus)"
+)
+_AT = r"(?:di|in|a|at|of|de)"
+# "<name> <site> di <place>" or "<site> di <place>", "<site> <name> di <place>", and
+# "<name> a <place>" ("la Città della Salute a Sesto San Giovanni").
+_SITE_FORMS = (
+    re.compile(rf"^(?P<name>.*?)[\s\-–—]*\b{_SITE}\s+{_AT}\s+(?P<place>.+)$", re.I),
+    re.compile(rf"^{_SITE}\s+(?P<name>.+?)\s+{_AT}\s+(?P<place>.+)$", re.I),
+    re.compile(r"^(?P<name>.+?)\s+a\s+(?P<place>.+)$"),
+)
+
+
+def _site_of(text: str, known_city) -> tuple[str, str]:
+    """(name, place) of a name that says where the body is: "stabilimento Bracco di
+    Ceriano Laghetto" -> ("Bracco", "ceriano laghetto"). Else (the name, "")."""
+    for form in _SITE_FORMS:
+        match = form.match(text)
+        if not match:
+            continue
+        place = norm.city(match.group("place"))
+        if place and known_city(place):
+            return match.group("name").strip(" -–—"), place
+    return text, ""
 
 
 def _peel_tail(parts: list[str], known_city) -> tuple[list[str], str, str]:
@@ -96,6 +159,9 @@ def _is_country(part: str) -> bool:
 def _place(part: str, known_city, abroad: bool) -> str:
     """The place a part names: a known comune, a postcode and a place, or — after a
     foreign country — a few words that name no kind of body."""
+    name, site = _site_of(part, known_city)
+    if site and not name:  # "stabilimento di Cesano Maderno", "plant in Cassina de' Pecchi"
+        return site
     match = _POSTCODE_PLACE.match(part)
     text = match.group(1) if match else part
     place = norm.city(text)

@@ -117,7 +117,8 @@ def name_rows(record_id: str, names: Iterable[str], context: dict, hints: Iterab
                     "unique_id": f"{record_id}:{len(rows)}",
                     "record_id": record_id,
                     "variant": parsed.raw,
-                    "key": parsed.key,
+                    # In words' order of no language: "Fondazione Cariplo" = "Cariplo Foundation".
+                    "key": " ".join(sorted(parsed.key.split())),
                     "core": list(parsed.core),
                     "core_key": " ".join(parsed.core),
                     "strong": list(parsed.strong) or None,
@@ -282,7 +283,7 @@ def candidate_place(candidate: dict) -> tuple[str, str, str, str]:
     """
     read = affiliation.read(complete_cut_name(norm.clean(candidate.get("name"))), is_city)
     place = norm.city(candidate.get("city")) or read.city or _place_after_dash(read.name)
-    country = norm.country(candidate.get("country")) or read.country
+    country = norm.country(candidate.get("country")) or read.country or norm.legal_country(read.name)
     hint = "" if place else norm.trailing_place(read.name, is_city)
     return read.name, place, country, hint
 
@@ -300,11 +301,22 @@ def _place_after_dash(name: str) -> str:
     return place if place and is_city(place) else ""
 
 
+def _without_trailing_place(text: str, place: str) -> str:
+    """The name without the place it ends with: "… Advanced Studies IUSS Pavia" ends with
+    its acronym once "Pavia" is read as its place."""
+    words = text.split()
+    size = len(place.split())
+    if place and len(words) > size and norm.city(" ".join(words[-size:])) == place:
+        return " ".join(words[:-size])
+    return text
+
+
 def candidate_rows(record_id: str, candidate: dict) -> list[dict]:
     """The rows of one candidate (the shape sources stage: name, aliases, city, …)."""
     name, place, country, hint = candidate_place(candidate)
     names = [name] + [norm.clean(a) for a in candidate.get("aliases") or []]
     kinds, acronyms = _names_kinds_acronyms(names)
+    acronyms |= norm.acronyms_in(_without_trailing_place(name, place or hint))
     for kind in candidate.get("types") or []:
         kinds |= TYPE_KINDS.get(str(kind).lower(), set())
     acronyms |= {norm.clean(a).upper() for a in candidate.get("acronyms") or [] if a and 3 <= len(a) <= 10}

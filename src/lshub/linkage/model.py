@@ -202,6 +202,8 @@ COMPARISONS: list[tuple[str, str, list[Level]]] = [
     ),
 ]
 
+COMPARISONS_BY_NAME = {name: levels for name, _description, levels in COMPARISONS}
+
 # Thresholds on the probability that a candidate and an organisation are the same body.
 LINK_THRESHOLD = 0.90
 REVIEW_THRESHOLD = 0.40

@@ -32,7 +32,7 @@ MAX_NAME_CHARS = 300
 _EXTRA_STOP_WORDS = frozenset(
     "dell dall nell sull all degli dei delle sul sulla sui sugli sulle nei negli nelle col coi "
     "the de des du der die das und fur von van at "
-    "sede presso via".split()
+    "sede presso via sua suo suoi sue its their".split()
 )
 STOP = STOP_WORDS | _EXTRA_STOP_WORDS
 
@@ -41,26 +41,26 @@ STOP = STOP_WORDS | _EXTRA_STOP_WORDS
 _SYNONYMS = {
     "univ": "universita university universitat universite universidad universidade univ uni ateneo",
     "politecnico": "politecnico polytechnic polytechnical politecnica polytechnique",
-    "istituto": "istituto istituti institute institutes instituto institut institution ist",
+    "istituto": "istituto istituti institute institutes instituto institut instituts institution ist",
     "ospedale": "ospedale ospedali hospital hospitals hopital krankenhaus nosocomio osp",
     "ospedaliero": "ospedaliera ospedaliero ospedaliere ospedalieri",
     "fondazione": "fondazione foundation fondation stiftung fundacion fond",
     "irccs": "irccs ircss",
     "azienda": "azienda aziende az",
-    "centro": "centro center centre centri centers centres",
-    "ricerca": "ricerca ricerche research researches",
-    "nazionale": "nazionale national nazionali",
-    "europeo": "europeo europea european europei europee",
-    "italiano": "italiano italiana italian italiani italiane",
+    "centro": "centro center centre centri centers centres zentrum",
+    "ricerca": "ricerca ricerche research researches recherche recherches investigacion forschung",
+    "nazionale": "nazionale national nazionali nationale nationales nacional nationalen nationaler nationales",
+    "europeo": "europeo europea european europei europee europeen europeenne europaisches europaische europaischen",
+    "italiano": "italiano italiana italian italiani italiane italien italienne italienisches italienische",
     "internazionale": "internazionale international",
     "regionale": "regionale regional",
-    "oncologia": "oncologia oncology oncologico oncologica oncological oncologici oncologiche",
-    "cancer": "cancro cancer tumori tumore tumor tumors tumour tumours",
+    "oncologia": "oncologia oncology oncologico oncologica oncological oncologici oncologiche oncologie onkologie",
+    "cancer": "cancro cancer tumori tumore tumor tumors tumour tumours tumeur tumeurs tumores tumoren krebs",
     "farmacologia": "farmacologia pharmacology pharmacological farmacologiche farmacologico farmacologica",
     "farmaceutico": "farmaceutici farmaceutica farmaceutico pharmaceuticals pharmaceutical pharma farma",
     "associazione": "associazione association associazioni associations",
     "societa": "societa society societies",
-    "clinico": "clinico clinica clinici cliniche clinical clinic clinics",
+    "clinico": "clinico clinica clinici cliniche clinical clinic clinics clinique klinik klinikum",
     "neurologico": "neurologico neurologica neurological neurology neurologia",
     "neuroscienze": "neuroscienze neuroscience neurosciences",
     "ortopedico": "ortopedico ortopedica orthopaedic orthopedic orthopaedics orthopedics",
@@ -68,13 +68,13 @@ _SYNONYMS = {
     "adroterapia": "adroterapia hadrontherapy hadron",
     "molecolare": "molecolare molecular",
     "genetica": "genetica genetics genetic",
-    "medicina": "medicina medicine medical medico medica",
+    "medicina": "medicina medicine medical medico medica medecine medizin",
     "biomedico": "biomedica biomedico biomedical biomediche",
-    "scienze": "scienze scienza science sciences",
-    "tecnologia": "tecnologia tecnologie technology technologies tecnologico",
+    "scienze": "scienze scienza science sciences ciencias wissenschaften",
+    "tecnologia": "tecnologia tecnologie technology technologies tecnologico technologie technologies",
     "terapia": "terapia therapy therapies",
     "gene": "gene genica genico",
-    "salute": "salute health",
+    "salute": "salute health sante salud gesundheit",
     "laboratorio": "laboratorio laboratori laboratory laboratories lab labs",
     "group": "group gruppo groupe",
     "studi": "studi studies",
@@ -90,9 +90,13 @@ _SYNONYMS = {
     "territoriale": "territoriale",
     "regione": "regione region",
     "scuola": "scuola school ecole escuela",
-    "bambini": "bambini bambino children child kinder",  # "Ospedale dei Bambini" ~ "Children's Hospital"
+    "bambini": "bambini bambino children child kinder enfant enfants nino ninos",
+    "mamma": "mamma madre mother mere mutter",
+    "rete": "rete network networks reseau netzwerk",
+    "fisiologia": "fisiologia physiology physiologie",
+    "bioimmagini": "bioimmagini bioimaging",  # "Ospedale dei Bambini" ~ "Children's Hospital"
     # Regions and saints, as written in English names of Italian bodies.
-    "lombardia": "lombardia lombardy lombardie lombardei",
+    "lombardia": "lombardia lombardy lombardie lombardei lombardo lombarda lombardi lombarde",
     "piemonte": "piemonte piedmont",
     "toscana": "toscana tuscany",
     "giovanni": "giovanni john",
@@ -141,6 +145,11 @@ _PHRASES = {
     "agenzia di tutela della salute": "ats",
     "agenzia per la tutela della salute": "ats",
     "health protection agency": "ats",
+    "agency for health protection": "ats",
+    "agency for the protection of health": "ats",
+    # The National Research Council, in Italian and English: a kind of body, like IRCCS.
+    "consiglio nazionale delle ricerche": "cnr",
+    "national research council": "cnr",
     "azienda ospedaliero universitaria": "aou",
     "azienda ospedaliera universitaria": "aou",
     "azienda ospedaliera": "ao",
@@ -161,6 +170,24 @@ _LEGAL_PHRASES = (
     "ricovero e cura a carattere scientifico",
     "soggetta all attivita di direzione e coordinamento",
 )
+
+# Legal forms no Italian body has: a "GmbH" or an "Inc." is a company abroad, whatever
+# its name shares with an Italian one ("Grünenthal GmbH" is not Grünenthal Italia). The
+# country is the form's usual one; what counts is that it is not Italy. ("AG" and "SA"
+# are left out: they are also the codes of the provinces of Agrigento and Salerno.)
+FOREIGN_LEGAL_FORMS = {
+    "gmbh": "DE", "kg": "DE", "ltd": "GB", "plc": "GB", "inc": "US", "incorporated": "US",
+    "llc": "US", "corp": "US", "bv": "NL", "sarl": "FR",
+}  # fmt: skip
+
+
+def legal_country(text: str) -> str:
+    """The country a foreign legal form in the name says ("Grünenthal GmbH" -> "DE"), or ""."""
+    for token in _join_initials(fold_words(clean(text)).split()):
+        if token in FOREIGN_LEGAL_FORMS:
+            return FOREIGN_LEGAL_FORMS[token]
+    return ""
+
 
 # Country names written after a name: "Roche (Italy)", "Novartis Italia".
 COUNTRY_WORDS = frozenset("italy italia italie italien".split())
@@ -376,12 +403,12 @@ def acronyms_in(text: str) -> frozenset[str]:
     if not found:
         return frozenset()
     # In a long name, an acronym in the middle usually names another body ("… under the
-    # direction of IFOM - …"): only the first word, a bracketed one, or any in a short
-    # name counts.
+    # direction of IFOM - …"): only the first or the last word ("Istituto di Oncologia
+    # Molecolare IFOM"), a bracketed one, or any in a short name counts.
     if len(words) <= 4:
         return frozenset(w for _, w in found)
     bracketed = set(_ACRONYM_WORD.findall(" ".join(_PARENS.findall(plain))))
-    return frozenset(w for index, w in found if index == 0 or w in bracketed)
+    return frozenset(w for index, w in found if index in (0, len(words) - 1) or w in bracketed)
 
 
 _ACRONYM_WORD = re.compile(r"[A-Za-z0-9&]+")
@@ -411,6 +438,10 @@ def excluded_kinds(kinds: frozenset[str]) -> frozenset[str]:
 def _key_word(word: str) -> str | None:
     """The canonical form a folded word takes in a name's key, or None when it names nothing."""
     if word in LEGAL_FORMS or word in COUNTRY_WORDS or word in STOP:
+        return None
+    # A lone letter is the initial of a first name ("C. Mondino", "E. Bassini"), which the
+    # other spelling may write out; "S." is San, read above.
+    if len(word) == 1 and word.isalpha() and word not in CANONICAL:
         return None
     # Site codes such as "1301 - Ospedali Riuniti" carry no name.
     if word.isdigit() and len(word) > 2:
@@ -459,10 +490,20 @@ def name(text: str) -> Name:
     tokens = _join_initials(folded.split())
     folded, company = _remove_phrases(" ".join(tokens))
     words = folded.split()
-    kinds = kinds_of(words) | ({"company"} if company else set())
     canon = [token for token in map(_key_word, words) if token is not None]
-    kinds = kinds | kinds_of(canon)
+    kinds = kinds_of(_without_place_qualifiers(words)) | kinds_of(_without_place_qualifiers(canon))
+    kinds = kinds | ({"company"} if company else set())
     return _from_tokens(raw, canon, kinds, acronyms_in(raw))
+
+
+# "Provincia" heads the name of a public body ("Provincia di Bergamo"), but after another
+# head it only says where ("A.S.L. della Provincia di Lecco", "AO Provincia di Lodi"): it
+# does not make an ASL and an AO of one province two public bodies of one kind.
+_PLACE_QUALIFIERS = frozenset("provincia province provinci".split())
+
+
+def _without_place_qualifiers(words: list[str]) -> list[str]:
+    return words[:1] + [w for w in words[1:] if w not in _PLACE_QUALIFIERS]
 
 
 def _from_tokens(raw: str, canon: list[str], kinds: frozenset[str], acronyms: frozenset[str]) -> Name:
@@ -485,6 +526,7 @@ def city_words(place: str) -> set[str]:
 # "Name (Other name)" and "A - B" and "A, B" each say two things about one body.
 _PARENS = re.compile(r"\(([^()]*)\)")
 _DASH = re.compile(r"\s+[-–—]\s+")
+_QUOTED = re.compile(r"\"[^\"]+\"|“[^”]+”|«[^»]+»")
 
 
 # Words that start the name of a body: a second one inside a name starts a second name
@@ -519,6 +561,12 @@ def variants(text: str) -> list[str]:
     """
     raw = clean(text)
     found = [raw]
+    # A name in quotes after the body's is a dedication: 'Istituto di Genetica Molecolare
+    # "Luigi Luca Cavalli-Sforza"' is also written without it.
+    undedicated = clean(re.sub(r"\s+,", ",", _QUOTED.sub(" ", raw)))
+    if undedicated != raw and set(name(undedicated).strong) - KIND_TOKENS:
+        found.append(undedicated)
+        raw = undedicated
     inside = _PARENS.findall(raw)
     outside = clean(_PARENS.sub(" ", raw))
     if inside:

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
-from lshub.registry.models import Alias, Identifier, Organisation, Site
+from lshub.registry.models import Alias, Identifier, Organisation, Relation, Site
 
 from . import features, model, warm
+from . import normalise as norm
 
 LINK, REVIEW, NONE = "link", "review", "none"
 
@@ -122,6 +123,7 @@ class _Snapshot:
     key: tuple
     rows: list[dict]
     organisations: int
+    units: Units
     _scorer: warm.WarmScorer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -144,11 +146,16 @@ def _fingerprint() -> tuple:
     orgs = Organisation.objects.aggregate(n=Count("id"), top=Max("id"), last=Max("updated"))
     aliases = Alias.objects.aggregate(n=Count("id"), top=Max("id"))
     sites = Site.objects.aggregate(n=Count("id"), top=Max("id"))
+    relations = Relation.objects.aggregate(n=Count("id"), top=Max("id"))
     edits = (
         Alias.history.aggregate(last=Max("history_id"))["last"],
         Site.history.aggregate(last=Max("history_id"))["last"],
+        Relation.history.aggregate(last=Max("history_id"))["last"],
     )
-    return (orgs["n"], orgs["top"], orgs["last"], aliases["n"], aliases["top"], sites["n"], sites["top"], *edits)
+    return (
+        orgs["n"], orgs["top"], orgs["last"], aliases["n"], aliases["top"], sites["n"], sites["top"],
+        relations["n"], relations["top"], *edits,
+    )  # fmt: skip
 
 
 def _snapshot() -> _Snapshot:
@@ -160,7 +167,8 @@ def _snapshot() -> _Snapshot:
     key = _fingerprint()
     with _current_lock:
         if _current is None or _current.key != key:
-            _current = _Snapshot(key, features.registry_rows(Organisation.objects.all()), key[0])
+            rows = features.registry_rows(Organisation.objects.all())
+            _current = _Snapshot(key, rows, key[0], Units.of(rows))
         return _current
 
 
@@ -187,6 +195,108 @@ def score(rows: list[dict], backend: str = "duckdb", warm_path: bool = True) -> 
     if backend == "duckdb" and warm_path and warm.fits(len(rows), len(snapshot.rows)):
         return snapshot.scorer().score(rows)
     return model.score(rows, snapshot.rows, snapshot.organisations, backend)
+
+
+# ---------------------------------------------------------------------------------------
+# Parts of bodies: a centre of an institute, a plant of a company, a unit hosted by a
+# hospital. A string naming both ("Centre for Structural Biology, Human Technopole")
+# scores both well; the answer is the part when the string names it, else the body.
+
+# Relations that make one organisation a part of another, or hosted by it.
+PART_KINDS = ("part_of", "affiliated_with")
+
+
+@dataclass(frozen=True)
+class Said:
+    """What a candidate's string says: its words (canonical) and its place."""
+
+    words: frozenset[str]
+    cities: frozenset[str]
+
+
+def _what_is_said(rows: list[dict]) -> Said:
+    words = {word for row in rows for word in row["key"].split()}
+    cities = {city for row in rows for city in row["cities"] or ()}
+    return Said(frozenset(words), frozenset(cities))
+
+
+@dataclass
+class Units:
+    """Which organisation is a part of which, and the words and places that tell them apart."""
+
+    parents: dict[int, set[int]] = field(default_factory=dict)
+    children: dict[int, set[int]] = field(default_factory=dict)
+    words: dict[int, set[str]] = field(default_factory=dict)
+    names: dict[int, list[frozenset[str]]] = field(default_factory=dict)
+    cities: dict[int, set[str]] = field(default_factory=dict)
+    titles: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, rows: list[dict]) -> Units:
+        """The registry's parts and parents, read with the registry's rows."""
+        units = cls()
+        for row in rows:
+            org = int(row["record_id"][1:])
+            units.words.setdefault(org, set()).update(row["key"].split())
+            units.names.setdefault(org, []).append(frozenset(row["strong"] or ()))
+            units.cities.setdefault(org, set()).update(row["cities"] or ())
+            if row["form"] == "whole":
+                units.titles.setdefault(org, row["variant"])
+        pairs = Relation.objects.filter(kind__in=PART_KINDS).values_list("subject_id", "object_id")
+        for part, body in pairs:
+            units.parents.setdefault(part, set()).add(body)
+            units.children.setdefault(body, set()).add(part)
+        return units
+
+    def named(self, part: int, body: int, said: Said) -> frozenset[str]:
+        """The words by which the string names `part` beyond its `body`: a name's words the
+        body's names lack ("structural biology"), or a place of the part that is not the
+        body's ("Cesano Maderno"). Empty when the string names the body only."""
+        known = self.words.get(body, set())
+        for strong in self.names.get(part, ()):
+            own = strong - known
+            if own and own <= said.words:
+                return frozenset(own)
+        for place in self.cities.get(part, set()) - self.cities.get(body, set()):
+            if place in said.cities or norm.city_words(place) <= said.words:
+                return frozenset({place})
+        return frozenset()
+
+    def choose(self, top: int, ranked: list[tuple[int, dict]], said: Said) -> int:
+        """The organisation the string names among the best one, its parents and parts."""
+        scored = [org for org, _pair in ranked]
+        chosen = top
+        parents = [org for org in scored if org in self.parents.get(top, ())]
+        if parents and not any(self.named(top, body, said) for body in parents):
+            chosen = parents[0]  # a part named only by its body's words is the body
+        for _depth in range(3):
+            parts = [part for part in self.children.get(chosen, ()) if self.named(part, chosen, said)]
+            if not parts:
+                break
+            # Of two parts named, the one the model found likelier; neither scored: a person must look.
+            parts.sort(key=lambda org: scored.index(org) if org in scored else len(scored))
+            if len(parts) > 1 and parts[0] not in scored:
+                break
+            chosen = parts[0]
+        return chosen
+
+    def kin(self, org: int) -> set[int]:
+        """The organisation's parents and parts, at any depth (not itself, not siblings)."""
+        found: set[int] = set()
+        for links in (self.parents, self.children):
+            stack = list(links.get(org, ()))
+            while stack:
+                other = stack.pop()
+                if other not in found and other != org:
+                    found.add(other)
+                    stack.extend(links.get(other, ()))
+        return found
+
+    def reasons(self, chosen: int, scored: int) -> list[str]:
+        if chosen == scored:
+            return []
+        names = {"part": self.titles.get(chosen, chosen), "body": self.titles.get(scored, scored)}
+        return [_("the string names %(part)s, related to %(body)s") % names]
 
 
 # ---------------------------------------------------------------------------------------
@@ -241,10 +351,13 @@ def resolve(candidates: list[dict], backend: str = "duckdb", warm_path: bool = T
 
 
 def _resolve_by_model(results: list[Resolution], pending: list[int], backend: str, warm_path: bool) -> None:
-    rows = []
+    rows, said = [], {}
     for index in pending:
-        rows.extend(features.candidate_rows(f"c{index}", results[index].candidate))
+        own = features.candidate_rows(f"c{index}", results[index].candidate)
+        said[index] = _what_is_said(own)
+        rows.extend(own)
     pairs = score(rows, backend, warm_path)
+    units = _snapshot().units
     best_per_org: dict[int, dict[int, dict]] = defaultdict(dict)
     for pair in pairs:
         index = int(pair["record_id_l"][1:])
@@ -254,7 +367,7 @@ def _resolve_by_model(results: list[Resolution], pending: list[int], backend: st
             best_per_org[index][org_id] = pair
     for index in pending:
         ranked = sorted(best_per_org[index].items(), key=lambda item: (-item[1]["match_weight"], item[0]))
-        _decide(results[index], ranked)
+        _decide(results[index], ranked, units, said[index])
 
 
 def _strength(pair: dict) -> tuple:
@@ -263,20 +376,51 @@ def _strength(pair: dict) -> tuple:
     return (pair["match_weight"], len(pair["variant_l"]) + len(pair["variant_r"]), pair["variant_l"], pair["variant_r"])
 
 
-def _decide(result: Resolution, ranked: list[tuple[int, dict]]) -> None:
+def _decide(
+    result: Resolution, ranked: list[tuple[int, dict]], units: Units | None = None, said: Said | None = None
+) -> None:
     if not ranked:
         return
     org_id, pair = ranked[0]
     result.best = Match(org_id, pair["match_probability"], explain(pair))
-    if len(ranked) > 1:
-        other_id, other = ranked[1]
+    rivals = ranked[1:]
+    if units is not None and said is not None:
+        chosen = units.choose(org_id, ranked, said)
+        if chosen != org_id or (rivals and rivals[0][0] in units.kin(org_id)):
+            result.best, pair, rivals = _one_answer(chosen, ranked, units, said)
+    if rivals:
+        other_id, other = rivals[0]
         result.runner_up = Match(other_id, other["match_probability"], explain(other))
     p = result.best.probability
-    clear = result.runner_up is None or pair["match_weight"] - ranked[1][1]["match_weight"] >= _log2(model.AMBIGUITY_ODDS_RATIO)
+    clear = not rivals or pair["match_weight"] - rivals[0][1]["match_weight"] >= _log2(model.AMBIGUITY_ODDS_RATIO)
     if p >= model.LINK_THRESHOLD and clear:
         result.decision = LINK
     elif p >= model.REVIEW_THRESHOLD:
         result.decision = REVIEW
+
+
+def _one_answer(
+    chosen: int, ranked: list[tuple[int, dict]], units: Units, said: Said
+) -> tuple[Match, dict, list]:
+    """A body and its parts or parents are one answer, the one the string names: its
+    evidence is the best pair of any of them, and its rivals are the other organisations."""
+    kin = units.kin(chosen) | {chosen}
+    org_id, pair = next((org, pair) for org, pair in ranked if org in kin)
+    if org_id != chosen and units.cities.get(chosen, set()) & said.cities:
+        pair = _in_same_comune(pair)
+    match = Match(chosen, pair["match_probability"], explain(pair) + units.reasons(chosen, org_id))
+    return match, pair, [(org, other) for org, other in ranked if org not in kin]
+
+
+def _in_same_comune(pair: dict) -> dict:
+    """The pair as if compared in the same comune: the string is in the comune of the part
+    it names, though its words matched the parent's names, elsewhere."""
+    same = len([level for level in model.COMPARISONS_BY_NAME["city"] if not level.null]) - 1
+    gamma = pair["gamma_city"]
+    if gamma < 0 or gamma == same:
+        return pair
+    weight = pair["match_weight"] - model.level_weight("city", gamma) + model.level_weight("city", same)
+    return {**pair, "gamma_city": same, "match_weight": weight, "match_probability": 1 / (1 + 2 ** -weight)}
 
 
 def _log2(x: float) -> float:
