@@ -218,3 +218,13 @@ def test_italian_description_is_preferred_when_recorded(client):
     body = page(client, "besta", prefix="/it")
     assert "Istituto pubblico di ricovero e cura per la neurologia." in body
     assert "Ancora nessuna descrizione" not in body
+
+
+def test_relations_both_ways_take_one_query(django_assert_num_queries):
+    from lshub.registry.services import profile
+
+    ht = Organisation.objects.get(slug="ht")
+    with django_assert_num_queries(1):
+        rows = profile.relations_both_ways(ht)
+        assert {row["other"]["slug"] for row in rows} >= {"ht-genomics", "ht-neurogenomics"}
+        assert all(row["source"]["url"] for row in rows)

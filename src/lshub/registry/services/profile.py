@@ -118,12 +118,22 @@ def relation(rel: Relation, *, seen_from: Organisation | None = None) -> dict:
     }
 
 
+# What a relation's dictionary reads: an organisation with hundreds of relations would
+# otherwise fetch every column (descriptions included) of both ends of each.
+_ORGANISATION_REF = ("slug", "name", "name_en", "name_it")
+_RELATION_COLUMNS = (
+    "kind", "note", "subject_id", "object_id", "source_id", "source__url", "source__publisher", "source__title",
+    *(f"subject__{f}" for f in _ORGANISATION_REF), *(f"object__{f}" for f in _ORGANISATION_REF),
+)  # fmt: skip
+
+
 def relations_both_ways(organisation: Organisation) -> list[dict]:
     """Relations where the organisation is the subject, then those where it is the object."""
     # One query for both directions; the order is made here (outgoing first, then by
     # kind and the other organisation's name).
     rows = Relation.objects.filter(Q(subject=organisation) | Q(object=organisation))
-    seen = [relation(r, seen_from=organisation) for r in rows.select_related("subject", "object", "source")]
+    rows = rows.select_related("subject", "object", "source").only(*_RELATION_COLUMNS)
+    seen = [relation(r, seen_from=organisation) for r in rows]
     return sorted(seen, key=lambda row: (row["direction"] == "in", row["kind"], row["other"]["name"].casefold(), row["id"]))
 
 
