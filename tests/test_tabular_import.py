@@ -299,20 +299,20 @@ def test_list_columns_only_add(tmp_path):
                 "key": "besta",
                 "name": besta.name,
                 "type": "irccs",
-                "aliases": "Istituto Besta",
+                "aliases": "Neurologico Besta di Milano",
                 "specialisations": "rare-diseases",
             }
         ],
     )
     report = tabular.import_file(path)
     assert report.updated == {"besta": ["aliases", "specialisations"]}
-    assert set(besta.aliases.values_list("name", flat=True)) == aliases_before | {"Istituto Besta"}
+    assert set(besta.aliases.values_list("name", flat=True)) == aliases_before | {"Neurologico Besta di Milano"}
     assert set(besta.specialisation_links.values_list("specialisation__code", flat=True)) >= {
         "neurology",
         "rare-diseases",
     }
     assert (
-        Alias.objects.get(organisation=besta, name="Istituto Besta").history.first().history_change_reason
+        Alias.objects.get(organisation=besta, name="Neurologico Besta di Milano").history.first().history_change_reason
         == "import b.csv"
     )
 
