@@ -73,7 +73,7 @@ def test_directory_lists_every_organisation_a_page_at_a_time(client):
 
 
 def test_search_ignores_accents_and_case(client):
-    # The dataset spells the universities' names without the accent ("Universita degli Studi…").
+    # Names are written with the accent ("Università degli Studi…"); a search may be typed without.
     plain = result_slugs(client.get("/organisations/", {"q": "universita", "page_size": 100}))
     accented = result_slugs(client.get("/organisations/", {"q": "UNIVERSITÀ", "page_size": 100}))
     assert "unipv" in plain and "unimib" in plain
