@@ -59,7 +59,7 @@ def index(request):
         return _refused(request, error)
     shown = figures.figures_for(place, definitions, year)
     if fmt:
-        return _download(fmt, export.figure_rows(shown), f"observatory-{place.code}{f'-{year}' if year else ''}")
+        return _download(fmt, export.figure_rows(shown, definitions), f"observatory-{place.code}{f'-{year}' if year else ''}")
     segments = dict(Segment.choices)
     grouped = [(segments.get(key, key), list(rows)) for key, rows in groupby(zip(definitions, shown), key=lambda p: p[0].segment)]
     return render(

@@ -2,6 +2,11 @@
 
 The observation table uses the columns `lshub ingest csv` reads, so an exported table can
 be corrected and loaded back. Gaps stay empty cells with their status, never zeros.
+
+The region table and the benchmark say what their pages say about per-inhabitant values:
+the value and its unit, and the population it was divided by (value, year, source). Where
+there is none the cells stay empty and a column says why ("no denominator"). New columns
+go at the end, so spreadsheets built on the earlier columns keep working.
 """
 
 from __future__ import annotations
@@ -10,11 +15,13 @@ import csv
 import io
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from ..models import Observation
-from .benchmarks import Benchmark
-from .figures import Figure, plain
+from ..choices import Aggregation
+from ..models import Indicator, Observation
+from .benchmarks import Benchmark, Cell
+from .figures import POPULATION, Denominator, Figure, plain
 from .tables import COLUMNS as OBSERVATION_COLUMNS
 
 FORMATS = {
@@ -24,10 +31,15 @@ FORMATS = {
 FIGURE_COLUMNS = [
     "indicator", "label", "unit", "geo", "period", "value", "status", "qualifier", "share_of_national",
     "share_is_stated", "change", "previous_period", "source_url", "source_publisher", "note",
+    # per inhabitant, appended after the original columns
+    "per_inhabitant", "per_inhabitant_unit", "population", "population_year", "population_source_url",
+    "population_publisher", "per_inhabitant_missing",
 ]  # fmt: skip
 BENCHMARK_COLUMNS = [
     "indicator", "label", "year", "geo", "geo_name", "nuts_level", "value", "unit", "status", "basis",
     "comparable", "comparable_unit", "rank", "aggregated_from", "population_year", "source_url",
+    # the population divided by, appended after the original columns
+    "population", "population_source_url", "population_publisher", "comparable_missing",
 ]  # fmt: skip
 
 
@@ -43,8 +55,44 @@ def observation_rows(rows) -> tuple[list[str], list[list]]:
     return OBSERVATION_COLUMNS, table
 
 
-def figure_rows(shown: list[Figure]) -> tuple[list[str], list[list]]:
-    return FIGURE_COLUMNS, [[getattr(f, name) for name in FIGURE_COLUMNS] for f in shown]
+def figure_rows(shown: list[Figure], definitions: list[Indicator] | None = None) -> tuple[list[str], list[list]]:
+    """The region table; `definitions` (the indicators shown) say which figures are additive."""
+    aggregation = _aggregations(shown, definitions)
+    table = []
+    for f in shown:
+        table.append([
+            f.indicator, f.label, f.unit, f.geo, f.period, f.value, f.status, f.qualifier, f.share_of_national,
+            f.share_is_stated, f.change, f.previous_period, f.source_url, f.source_publisher, f.note,
+            f.per_inhabitant, f.per_inhabitant_unit, *_population_cells(f.denominator),
+            _why_no_per_inhabitant(f, aggregation.get(f.indicator)),
+        ])  # fmt: skip
+    return FIGURE_COLUMNS, table
+
+
+def _aggregations(shown: list[Figure], definitions: list[Indicator] | None) -> dict[str, str]:
+    if definitions is None:
+        definitions = Indicator.objects.filter(pk__in={f.indicator for f in shown}).only("id", "aggregation")
+    return {d.id: d.aggregation for d in definitions}
+
+
+def _population_cells(denominator: Denominator | None) -> list:
+    """Population value, year, source URL and publisher; empty cells (never 0) without one."""
+    if denominator is None:
+        return [None, None, "", ""]
+    return [denominator.value, denominator.period, denominator.source_url, denominator.source_publisher]
+
+
+def _why_no_per_inhabitant(f: Figure, aggregation: str | None) -> str:
+    """Why the per-inhabitant cells of a region's figure are empty, in the page's words."""
+    if f.per_inhabitant is not None:
+        return ""
+    if f.value is None:
+        return _("no value")
+    if f.indicator == POPULATION:
+        return _("the population itself")
+    if aggregation != Aggregation.SUM:
+        return _("not a count or amount")
+    return _("no denominator")
 
 
 def benchmark_rows(result: Benchmark) -> tuple[list[str], list[list]]:
@@ -52,12 +100,20 @@ def benchmark_rows(result: Benchmark) -> tuple[list[str], list[list]]:
     for row in result.rows:
         for cell in row.cells:
             figure = cell.figure
+            population, _year, population_url, population_publisher = _population_cells(cell.denominator)
             table.append([
                 row.indicator.id, row.indicator.label, row.year, cell.geo.code, cell.geo.name, cell.geo.level,
                 figure.value, figure.unit, figure.status, row.basis, cell.comparable, row.unit, cell.rank,
                 ";".join(cell.aggregated_from), cell.population_year, figure.source_url,
+                population, population_url, population_publisher, _why_not_comparable(cell),
             ])  # fmt: skip
     return BENCHMARK_COLUMNS, table
+
+
+def _why_not_comparable(cell: Cell) -> str:
+    if cell.comparable is not None:
+        return ""
+    return cell.missing or (_("no value") if cell.figure.value is None else "")
 
 
 def _text(value) -> str:
