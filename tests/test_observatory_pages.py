@@ -109,3 +109,22 @@ def test_benchmark_page_shows_levels_and_ranks(client, db):
     rows = list(csv.DictReader(io.StringIO(client.get("/observatory/benchmark/?set=european&format=csv").content.decode())))
     ranks = {r["geo"]: r["rank"] for r in rows if r["indicator"] == "pharma_va_per_inhabitant"}
     assert ranks == {"ITC4": "1", "ES51": "2", "DE1": "3", "FR10": "4"}
+
+
+def test_csv_downloads_keep_formulas_as_text_and_read_back_unchanged(client, db, tmp_path):
+    from lshub.observatory.models import Observation
+    from lshub.observatory.services.tables import ingest_table
+
+    row = Observation.objects.filter(indicator_id="pharma_va_per_inhabitant", geo_id="DE1").get()
+    row.note = '=HYPERLINK("http://example.org","open")'
+    row.save()
+    content = client.get("/observatory/indicators/pharma_va_per_inhabitant/?format=csv").content.decode()
+    assert "'=HYPERLINK(" in content and ',=HYPERLINK(' not in content
+    path = tmp_path / "export.csv"
+    path.write_text(content, encoding="utf-8")
+    report = ingest_table(path)  # the apostrophe comes off again: nothing changes
+    assert report.ok and report.added == 0 and report.unchanged == 4
+    row.refresh_from_db()
+    assert row.note.startswith("=HYPERLINK(")
+    table = client.get("/observatory/?format=csv").content.decode()
+    assert "'-" not in table  # negative numbers (changes) stay numbers

@@ -18,6 +18,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from lshub.registry.services.tabular.columns import neutralise
+
 from ..choices import Aggregation
 from ..models import Indicator, Observation
 from .benchmarks import Benchmark, Cell
@@ -125,10 +127,12 @@ def _text(value) -> str:
 
 
 def to_csv(header: list[str], rows: list[list]) -> bytes:
+    """Text that a spreadsheet would run as a formula gets an apostrophe (the CSV importer
+    takes it off again); numbers, negative ones included, are written as they are."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([[_text(v) for v in row] for row in rows])
+    writer.writerows([[neutralise(v) if isinstance(v, str) else _text(v) for v in row] for row in rows])
     return buffer.getvalue().encode("utf-8")
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from lshub.registry.services.tabular.columns import restore
+
 from ..choices import VALUELESS, Qualifier, Status
 from ..models import Indicator
 from .ingest import IngestReport, apply, source_for
@@ -57,7 +59,7 @@ def ingest_table(path: Path | str, *, dry_run: bool = False, on_conflict: str = 
     for column in COLUMNS:
         if column not in table.columns:
             table[column] = ""
-    table = table.map(str.strip)
+    table = table.map(lambda cell: restore(cell.strip()))  # an exported file reads back unchanged
     table["line"] = range(2, len(table) + 2)
     rows = _checked_rows(table, report)
     if not report.ok:
