@@ -33,6 +33,15 @@ def _population(geo, year=2023):
     return Observation.objects.get(indicator="population", geo=geo, period=year)
 
 
+def _without_population(geo):
+    """Every population figure of the region removed, so no earlier year can stand in."""
+    Observation.objects.filter(indicator="population", geo=geo).delete()
+
+
+def _first_population_year(codes):
+    return min(Observation.objects.filter(indicator="population", geo__in=codes).values_list("period", flat=True))
+
+
 def _cells(result, indicator_id):
     row = next(r for r in result.rows if r.indicator.id == indicator_id)
     return row, {c.geo.code: c for c in row.cells}
@@ -63,7 +72,7 @@ def test_per_inhabitant_value_is_value_divided_by_population(counts_for_italian_
 
 
 def test_a_missing_population_gives_no_denominator_never_zero(counts_for_italian_peers):
-    _population("ITI4").delete()
+    _without_population("ITI4")
     row, cells = _cells(benchmarks.benchmark("italian", year=2023), "pharma_companies")
     lazio = cells["ITI4"]
     assert lazio.figure.value == 90  # the value itself is shown
@@ -81,11 +90,30 @@ def test_a_recorded_population_gap_is_not_a_denominator(counts_for_italian_peers
 
 
 def test_an_older_figure_has_no_later_population_as_denominator(counts_for_italian_peers, tmp_path):
+    codes = ["ITC4", "ITC1", "ITH3", "ITH5", "ITI1", "ITI4"]
+    older = _first_population_year(codes) - 1  # before every embedded population of the set
     path = tmp_path / "older.csv"
-    path.write_text(COUNTS.replace(",2023,", ",2019,"), encoding="utf-8")
+    path.write_text(COUNTS.replace(",2023,", f",{older},"), encoding="utf-8")
     assert not ingest_table(path).errors
-    _row, cells = _cells(benchmarks.benchmark("italian", year=2019), "pharma_companies")
+    _row, cells = _cells(benchmarks.benchmark("italian", year=older), "pharma_companies")
     assert all(c.comparable is None and c.missing == "no denominator" for c in cells.values())
+
+
+def test_a_figure_is_divided_by_the_population_of_its_year_or_the_latest_earlier(counts_for_italian_peers, tmp_path):
+    path = tmp_path / "2021.csv"
+    path.write_text(COUNTS.replace(",2023,", ",2021,"), encoding="utf-8")
+    assert not ingest_table(path).errors
+    _row, cells = _cells(benchmarks.benchmark("italian", year=2021), "pharma_companies")
+    for code, cell in cells.items():
+        earlier = Observation.objects.filter(indicator="population", geo=code, period__lte=2021, value__isnull=False)
+        latest = earlier.order_by("-period").first()
+        if latest is None:
+            assert cell.comparable is None and cell.missing == "no denominator", code
+            continue
+        assert cell.denominator.period == latest.period and cell.denominator.value == latest.value, code
+        assert cell.comparable == (cell.figure.value * 100_000 / latest.value).quantize(Decimal("0.01")), code
+    assert cells["ITC4"].denominator.period == 2021  # Istat's census count at 31 December 2020
+    assert cells["ITI4"].missing == "no denominator"  # Lazio has no population before 2023
 
 
 def test_ratios_are_never_divided_by_the_population():

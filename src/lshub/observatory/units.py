@@ -32,6 +32,9 @@ UNIT_LABELS = {
     "percent of GDP": gettext_lazy("% of GDP"),
     "percent of total employment": gettext_lazy("% of total employment"),
     "beds per 100,000 inhabitants": gettext_lazy("beds per 100,000 inhabitants"),
+    "articles per million inhabitants": gettext_lazy("articles per million inhabitants"),
+    "percent of the region's publications": gettext_lazy("% of the region's publications"),
+    "percent of regional value added": gettext_lazy("% of regional value added"),
 }
 PERCENT_UNITS = {"percent", "%", "pct"}
 

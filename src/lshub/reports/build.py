@@ -151,7 +151,7 @@ class _Builder:
 
     def build(self) -> FactSheet:
         # The population first: its notes come first, as the overview that shows it does.
-        denominators = [item for line in DENOMINATORS for item in self._items(line)]
+        denominators = self._denominators()
         sections = [self._section(spec) for spec in SECTIONS]
         overview = self._overview(sections, denominators)
         name = region_name(self.region)
@@ -176,7 +176,17 @@ class _Builder:
 
     # observatory figures
 
-    def _items(self, line: Line) -> list[Item]:
+    def _denominators(self) -> list[Item]:
+        """The region's population, then Italy's of the same year where it is known, so the
+        two read side by side (the latest national figure may be years newer)."""
+        region_line, *national_lines = DENOMINATORS
+        region_items = self._items(region_line)
+        years = [item.period for item in region_items if item.value is not None and item.period]
+        same_year = max(years) if years and self.year is None else self.year
+        national = [item for line in national_lines for item in self._items(line, same_year)]
+        return [*region_items, *national]
+
+    def _items(self, line: Line, year: int | None = None) -> list[Item]:
         """The latest confirmed figure at or before the year, and a later unconfirmed one as a gap.
 
         The 2021 briefing's numbers that no public source confirms are observations without a
@@ -187,12 +197,13 @@ class _Builder:
         history = self.histories[(line.indicator, where)]
         if history is None:
             return [self._undefined(line.indicator, where)]
-        in_range = [f for f in history if self.year is None or f.period is None or f.period <= self.year]
+        year = year if year is not None else self.year
+        in_range = [f for f in history if year is None or f.period is None or f.period <= year]
         confirmed = _latest(f for f in in_range if _is_confirmed(f))
         unconfirmed = _latest(f for f in in_range if not _is_confirmed(f) and _later(f, confirmed))
         shown = [f for f in (confirmed, unconfirmed) if f is not None]
         if not shown:  # nothing recorded: the observatory's gap figure, with the indicator's default source
-            shown = [figures.figure(line.indicator, where, self.year)]
+            shown = [figures.figure(line.indicator, where, year)]
         return [self._item(found, where, history, line) for found in shown]
 
     def _item(self, found: figures.Figure, where: str, history: list, line: Line) -> Item:
