@@ -114,6 +114,10 @@ def serve(host: str, port: int, threads: int) -> None:
 
     from lshub.config.wsgi import application
 
+    # Import every view now (the URL configuration), not in the first visitor's request.
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - the attribute's evaluation is the point
     threading.Thread(target=_warm_resolver, name="warm-resolver", daemon=True).start()
     click.echo(_("lshub is serving on %(url)s (Ctrl+C to stop)") % {"url": f"http://{host}:{port}/"})
     waitress_serve(application, host=host, port=port, threads=threads, ident="lshub")
