@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from lshub.linkage import evaluate, features, model, resolve, warm
-from lshub.registry.models import Alias, Identifier, Organisation
+from lshub.registry.models import Alias, Identifier, Organisation, Site
 
 GOLD = Path(__file__).parent / "samples" / "linkage" / "gold.csv"
 
@@ -55,6 +55,16 @@ def test_exonyms_and_translations():
     )
     assert _slugs(results) == ["polimi", "ieo"]
 
+
+def test_a_string_naming_a_branch_site_links_to_its_organisation_through_that_site():
+    names = [{"name": "IRCCS Fondazione Don Carlo Gnocchi, Firenze"}, {"name": "IRCCS E. Medea, Brindisi, Italy"}]
+    results = resolve.resolve(names)
+    assert _slugs(results) == ["don-gnocchi", "medea"]
+    assert all(r.decision == resolve.LINK for r in results)
+    assert "city: same comune" in " ".join(results[0].best.reasons)
+    Site.objects.filter(organisation__slug="don-gnocchi", comune="Firenze").delete()
+    [without] = resolve.resolve(names[:1])  # the seat alone (Milan) does not place it in Florence
+    assert without.decision != resolve.LINK
 
 def test_an_identifier_wins_over_the_name():
     ror = Identifier.objects.get(scheme="ror", organisation__slug="ieo").value

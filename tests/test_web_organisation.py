@@ -112,7 +112,7 @@ def test_recognised_irccs_area_shows_the_decree_wording(client):
 
 def test_sites_show_istat_nuts_coordinates_and_a_map(client):
     body = page(client, "medea")
-    site = Site.objects.get(organisation__slug="medea")
+    site = Site.objects.get(organisation__slug="medea", is_headquarters=True)
     assert f"<code>{site.istat_code}</code>" in body and f"<code>{site.nuts3}</code>" in body
     assert f"{site.latitude:.4f}" in body
     assert 'id="org-map"' in body and 'id="map-markers"' in body

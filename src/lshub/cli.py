@@ -81,9 +81,13 @@ def load_demo() -> None:
       lshub load-demo
     """
     _django()
+    from lshub.registry.services.demo import SitesFileError
     from lshub.registry.services.demo import load_demo as load
 
-    report = load()
+    try:
+        report = load()
+    except SitesFileError as error:  # nothing was written: the load is one transaction
+        raise click.ClickException(str(error)) from None
     if report.changed:
         click.echo("loaded: " + ", ".join(f"{n} {what}" for what, n in report.created.items() if n))
     else:

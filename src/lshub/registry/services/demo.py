@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -15,6 +16,10 @@ from .upsert import fill
 
 REASON = "embedded dataset"
 REFERENCE_PUBLISHER = "lshub reference facts (public web sources)"
+
+
+class SitesFileError(ValueError):
+    """A row of the extra-sites file that cannot be loaded: the message names its line."""
 
 
 @dataclass
@@ -48,6 +53,7 @@ def load_demo() -> LoadReport:
     with indexing.deferred():
         _load_taxonomy(report)
         organisations = {row["key"]: _load_organisation(row, report) for row in _rows("organisations.csv")}
+        _load_sites(organisations, report)
         _load_identifiers(organisations, report)
         _load_aliases(organisations, report)
         _load_relations(organisations, report)
@@ -139,6 +145,38 @@ def _load_site(organisation: Organisation, row: dict, report: LoadReport) -> Non
         },
         REASON,
     )
+    report.created["sites"] += changed
+
+
+def _load_sites(organisations: dict[str, Organisation], report: LoadReport, rows: Iterable[dict] | None = None) -> None:
+    """Extra places where an organisation works (src/lshub/data/sites.csv), each with its source.
+
+    The file is ours, so a row naming an unknown organisation or comune is a mistake to fix,
+    not a warning: it stops the load (the transaction keeps the registry as it was).
+    """
+    for line, row in enumerate(_rows("sites.csv") if rows is None else rows, start=2):
+        where = f"sites.csv line {line} ({row.get('key')!r}, {row.get('comune')!r})"
+        organisation = organisations.get(row.get("key") or "")
+        if organisation is None:
+            raise SitesFileError(f"{where}: no organisation has this key")
+        try:
+            comune = geo.find_comune(row.get("comune") or "")
+        except geo.UnknownComune as error:
+            raise SitesFileError(f"{where}: {error}") from None
+        if not (row.get("source_url") or "").strip():
+            raise SitesFileError(f"{where}: the source_url is missing")
+        _load_extra_site(organisation, comune, row, where, report)
+
+
+def _load_extra_site(organisation: Organisation, comune: geo.Comune, row: dict, where: str, report: LoadReport) -> None:
+    place = comune.site_fields()
+    lookup = {"organisation": organisation, "istat_code": place.pop("istat_code")}
+    # One site per comune: a row in the headquarters' comune would only relabel the seat.
+    if Site.objects.filter(**lookup, is_headquarters=True).exists():
+        raise SitesFileError(f"{where}: the headquarters are already in this comune")
+    values = {**place, "label": row.get("label") or "", "address": row.get("address") or "", "is_headquarters": False}
+    _, changed = fill(Site, lookup, values, REASON)
+    organisation.source_links.get_or_create(source=_source(row["source_url"].strip()), field="site")
     report.created["sites"] += changed
 
 

@@ -14,7 +14,30 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-GEONAMES_REGION_NAMES = {"Lombardia": "Lombardy"}
+# Comuni that GeoNames names otherwise (English exonyms, a shorter name).
+GEONAMES_COMUNE_NAMES = {
+    "Firenze": "Florence",
+    "Torino": "Turin",
+    "Roma": "Rome",
+    "Genova": "Genoa",
+    "Venezia": "Venice",
+    "Telese Terme": "Telese",
+}
+# ISTAT's region names as GeoNames (reverse_geocoder's admin1) writes them; the others agree.
+GEONAMES_REGION_NAMES = {
+    "Lombardia": "Lombardy",
+    "Piemonte": "Piedmont",
+    "Toscana": "Tuscany",
+    "Lazio": "Latium",
+    "Sicilia": "Sicily",
+    "Sardegna": "Sardinia",
+    "Puglia": "Apulia",
+    "Marche": "The Marches",
+    "Basilicata": "Basilicate",
+    "Friuli-Venezia Giulia": "Friuli Venezia Giulia",
+    "Trentino-Alto Adige/Südtirol": "Trentino-Alto Adige",
+    "Valle d'Aosta/Vallée d'Aoste": "Aosta Valley",
+}
 
 
 @dataclass(frozen=True)
@@ -103,7 +126,8 @@ def _comuni() -> dict[str, list[Comune]]:
             if len(row) <= max(cols.values()):
                 continue
             name, region = row[cols["name"]].strip(), row[cols["region"]].strip()
-            centre = centres.get((fold(name), GEONAMES_REGION_NAMES.get(region, region)), (None, None))
+            geonames_name = GEONAMES_COMUNE_NAMES.get(name, name)
+            centre = centres.get((fold(geonames_name), GEONAMES_REGION_NAMES.get(region, region)), (None, None))
             comune = Comune(
                 name=name,
                 istat_code=row[cols["code"]].strip(),
