@@ -236,6 +236,11 @@ def test_map_applies_the_directory_filters(client):
     response = client.get("/map/?type=irccs&province=PV")
     markers = embedded_json(response, "map-markers")
     assert {m["url"] for m in markers} == {f"/organisations/{s}/" for s in ("san-matteo", "ics-maugeri", "mondino")}
+    # Maugeri works in several regions: in Pavia's map only its sites in the province are drawn.
+    assert len(markers) == Site.objects.filter(
+        organisation__slug__in=("san-matteo", "ics-maugeri", "mondino"), province="PV", latitude__isnull=False
+    ).count()
+    assert Site.objects.filter(organisation__slug="ics-maugeri").exclude(province="PV").exists()
     assert 'href="/organisations/?type=irccs&amp;province=PV"' in response.content.decode()
 
 

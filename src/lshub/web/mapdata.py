@@ -37,13 +37,16 @@ def site_markers(sites: list[Site]) -> list[dict]:
     return [_marker(site) for site in sites if site.latitude is not None and site.longitude is not None]
 
 
-def for_organisations(organisations: QuerySet) -> dict:
-    """Markers for every located site of `organisations`, a legend, and what could not be drawn."""
-    sites = (
-        Site.objects.filter(organisation__in=organisations, latitude__isnull=False, longitude__isnull=False)
-        .select_related("organisation")
-        .order_by("organisation__name")
-    )
+def for_organisations(organisations: QuerySet, provinces: list[str] | None = None) -> dict:
+    """Markers for every located site of `organisations`, a legend, and what could not be drawn.
+
+    With `provinces` (the directory's province filter) only the sites in those provinces
+    are drawn: an organisation found in Pavia is shown in Pavia, not at its sites elsewhere.
+    """
+    sites = Site.objects.filter(organisation__in=organisations, latitude__isnull=False, longitude__isnull=False)
+    if provinces:
+        sites = sites.filter(province__in=[p.upper() for p in provinces])
+    sites = sites.select_related("organisation").order_by("organisation__name")
     markers = [_marker(site) for site in sites]
     located = {site.organisation_id for site in sites}
     per_type = Counter(type_ for _id, type_ in {(site.organisation_id, site.organisation.type) for site in sites})

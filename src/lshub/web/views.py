@@ -177,5 +177,5 @@ def map_page(request):
         status = 400
     else:
         organisations = directory.filtered(parsed.query)
-        context.update(mapdata.for_organisations(organisations), unsearchable=parsed.unsearchable)
+        context.update(mapdata.for_organisations(organisations, parsed.query.province), unsearchable=parsed.unsearchable)
     return render(request, "web/map.html", context, status=status)
