@@ -45,3 +45,17 @@ def shared_fixture(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared fixture {path.relative_to(SHARED.parent)} is not on this machine")
     return path
+
+
+# Pharmaceutical companies in 2023 for Lombardy and the Italian peers (made-up counts for
+# tests of per-inhabitant figures, benchmarks and downloads).
+PEER_COUNTS = SAMPLES / "observatory" / "pharma_companies_italian_peers.csv"
+
+
+@pytest.fixture
+def counts_for_italian_peers(db):
+    from lshub.observatory.services.tables import ingest_table
+
+    report = ingest_table(PEER_COUNTS)
+    assert not report.errors, report.errors
+    return PEER_COUNTS

@@ -31,24 +31,9 @@ BENCHMARK_COLUMNS_BEFORE = [
 ]  # fmt: skip
 PER_INHABITANT_CELLS = ["per_inhabitant", "per_inhabitant_unit", "population", "population_year", "population_source_url"]
 
-COUNTS = """indicator,geo,period,value,unit,status,source_url,source_publisher
-pharma_companies,ITC4,2023,150,companies,sourced,https://example.org/pharma-companies,Test publisher
-pharma_companies,ITC1,2023,40,companies,sourced,https://example.org/pharma-companies,Test publisher
-pharma_companies,ITH3,2023,30,companies,sourced,https://example.org/pharma-companies,Test publisher
-pharma_companies,ITH5,2023,50,companies,sourced,https://example.org/pharma-companies,Test publisher
-pharma_companies,ITI1,2023,35,companies,sourced,https://example.org/pharma-companies,Test publisher
-pharma_companies,ITI4,2023,90,companies,sourced,https://example.org/pharma-companies,Test publisher
-"""
 REGION_URL = "/observatory/?geo=ITC4&segment=pharma"
 BENCHMARK_URL = "/observatory/benchmark/?set=italian&year=2023&basis=per_inhabitant"
 
-
-@pytest.fixture
-def counts_for_italian_peers(tmp_path):
-    path = tmp_path / "counts.csv"
-    path.write_text(COUNTS, encoding="utf-8")
-    report = ingest_table(path)
-    assert not report.errors, report.errors
 
 
 def _population(geo: str) -> Observation:

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from conftest import PEER_COUNTS
 
 from lshub.observatory.models import Indicator, Observation
 from lshub.observatory.services import benchmarks, figures
@@ -10,23 +11,8 @@ from lshub.observatory.services.tables import ingest_table
 
 pytestmark = pytest.mark.django_db
 
-COUNTS = """indicator,geo,period,value,unit,status,source_url,source_publisher
-pharma_companies,ITC4,2023,150,companies,sourced,https://example.org/pharma-companies,Test publisher
-pharma_companies,ITC1,2023,40,companies,sourced,https://example.org/pharma-companies,Test publisher
-pharma_companies,ITH3,2023,30,companies,sourced,https://example.org/pharma-companies,Test publisher
-pharma_companies,ITH5,2023,50,companies,sourced,https://example.org/pharma-companies,Test publisher
-pharma_companies,ITI1,2023,35,companies,sourced,https://example.org/pharma-companies,Test publisher
-pharma_companies,ITI4,2023,90,companies,sourced,https://example.org/pharma-companies,Test publisher
-"""
+COUNTS = PEER_COUNTS.read_text(encoding="utf-8")
 
-
-@pytest.fixture
-def counts_for_italian_peers(tmp_path):
-    path = tmp_path / "counts.csv"
-    path.write_text(COUNTS, encoding="utf-8")
-    report = ingest_table(path)
-    assert not report.errors, report.errors
-    return path
 
 
 def _population(geo, year=2023):
