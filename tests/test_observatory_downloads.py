@@ -35,7 +35,6 @@ REGION_URL = "/observatory/?geo=ITC4&segment=pharma"
 BENCHMARK_URL = "/observatory/benchmark/?set=italian&year=2023&basis=per_inhabitant"
 
 
-
 def _population(geo: str) -> Observation:
     return Observation.objects.select_related("source").get(indicator="population", geo=geo, period=2023)
 

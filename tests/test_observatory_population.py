@@ -14,7 +14,6 @@ pytestmark = pytest.mark.django_db
 COUNTS = PEER_COUNTS.read_text(encoding="utf-8")
 
 
-
 def _population(geo, year=2023):
     return Observation.objects.get(indicator="population", geo=geo, period=year)
 
