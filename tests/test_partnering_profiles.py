@@ -168,6 +168,8 @@ def test_shortlist_saved_from_the_page_and_exported(client, user):
     )
     shortlist = Shortlist.objects.get()
     assert response.status_code == 302 and response["Location"] == shortlist.get_absolute_url()
+    assert shortlist.key in shortlist.get_absolute_url()  # shared by a random key…
+    assert client.get(f"/partnering/shortlists/{shortlist.pk}/").status_code == 404  # …not found by counting
     entries = list(shortlist.entries.select_related("organisation"))
     assert [e.organisation.slug for e in entries][:2] in (["int", "ieo"], ["ieo", "int"])
     assert "IRCCS recognised for oncology" in entries[0].reasons and entries[0].score > entries[-1].score
@@ -201,15 +203,18 @@ def test_shortlists_through_the_api_are_saved_read_and_exported(client, api_urls
     assert saved["filters"]["type"] == ["irccs"]
     assert {e["key"] for e in saved["entries"]} == {"ieo", "int"} and all(e["score"] > 0 and e["reasons"] for e in saved["entries"])
     assert [e["position"] for e in saved["entries"]] == [1, 2]
-    assert client.get(f"/api/partnering/shortlists/{saved['id']}").json()["entries"] == saved["entries"]
+    assert len(saved["key"]) >= 16 and str(Shortlist.objects.get().pk) != saved["key"]
+    assert client.get(f"/api/partnering/shortlists/{saved['key']}").json()["entries"] == saved["entries"]
     exported = client.get(saved["exports"]["csv"])
     assert exported.status_code == 200 and exported["Content-Disposition"] == 'attachment; filename="delegation-from-bavaria.csv"'
     rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert [r["key"] for r in rows] == [e["key"] for e in saved["entries"]]
     assert client.get(saved["exports"]["pdf"]).content.startswith(b"%PDF-")
-    unknown = client.get(f"/api/partnering/shortlists/{saved['id']}/export.doc")
+    unknown = client.get(f"/api/partnering/shortlists/{saved['key']}/export.doc")
     assert unknown.status_code == 400 and "csv, xlsx, pdf" in unknown.json()["detail"]
-    assert client.get("/api/partnering/shortlists/999999").status_code == 404
+    assert client.get("/api/partnering/shortlists/no-such-key").status_code == 404
+    # Its number is not its address: shortlists cannot be read by counting.
+    assert client.get(f"/api/partnering/shortlists/{Shortlist.objects.get().pk}").status_code == 404
 
 
 @pytest.mark.parametrize(

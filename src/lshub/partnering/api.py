@@ -223,7 +223,7 @@ class ShortlistEntryOut(Schema):
 
 
 class ShortlistOut(Schema):
-    id: int
+    key: str = Field(description="the shortlist's share key: whoever has it can read the shortlist")
     title: str
     need: str
     filters: dict
@@ -233,24 +233,24 @@ class ShortlistOut(Schema):
     exports: dict[str, str] = Field(description="API address of each export (csv, xlsx, pdf)")
 
 
-def _shortlist(shortlist_id: int) -> Shortlist:
+def _shortlist(key: str) -> Shortlist:
     try:
-        return get_object_or_404(Shortlist, pk=shortlist_id)
-    except (Http404, OverflowError, ValueError):
-        raise Http404(_("no shortlist with id %(id)s") % {"id": shortlist_id}) from None
+        return get_object_or_404(Shortlist, key=key)
+    except Http404:
+        raise Http404(_("no shortlist with key %(key)r") % {"key": key[:40]}) from None
 
 
 def _shortlist_out(request, shortlist: Shortlist) -> dict:
     base = request.path.split("/partnering/")[0]
     return {
-        "id": shortlist.pk,
+        "key": shortlist.key,
         "title": shortlist.title,
         "need": shortlist.need,
         "filters": shortlist.filters,
         "profile": shortlist.profile_id,
         "created": shortlist.created,
         "entries": shortlists.rows(shortlist),
-        "exports": {fmt: f"{base}/partnering/shortlists/{shortlist.pk}/export.{fmt}" for fmt in shortlists.EXPORT_FORMATS},
+        "exports": {fmt: f"{base}/partnering/shortlists/{shortlist.key}/export.{fmt}" for fmt in shortlists.EXPORT_FORMATS},
     }
 
 
@@ -264,18 +264,18 @@ def create_shortlist(request, body: ShortlistIn):
     return 201, _shortlist_out(request, shortlist)
 
 
-@router.get("/partnering/shortlists/{shortlist_id}", response={200: ShortlistOut, **ERRORS}, summary="One shortlist")
-def get_shortlist(request, shortlist_id: int):
-    return _shortlist_out(request, _shortlist(shortlist_id))
+@router.get("/partnering/shortlists/{key}", response={200: ShortlistOut, **ERRORS}, summary="One shortlist, by its share key")
+def get_shortlist(request, key: str):
+    return _shortlist_out(request, _shortlist(key))
 
 
 @router.get(
-    "/partnering/shortlists/{shortlist_id}/export.{fmt}",
+    "/partnering/shortlists/{key}/export.{fmt}",
     response={200: None, **ERRORS},
     summary="A shortlist as CSV, XLSX or a one-page PDF",
 )
-def export_shortlist(request, shortlist_id: int, fmt: str):
-    shortlist = _shortlist(shortlist_id)
+def export_shortlist(request, key: str, fmt: str):
+    shortlist = _shortlist(key)
     content, mime = shortlists.export(shortlist, fmt)  # an unknown format is a 400 naming the formats
     response = HttpResponse(content, content_type=mime)
     response["Content-Disposition"] = f'attachment; filename="{shortlists.filename(shortlist, fmt)}"'

@@ -1,5 +1,7 @@
 """Partnering profiles (requests and offers) and shortlists of organisations."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -69,9 +71,19 @@ class PartneringProfile(models.Model):
         return [str(labels.get(t, t)) for t in self.partner_types]
 
 
-class Shortlist(models.Model):
-    """Organisations chosen for a need, kept to send to a delegation."""
+def new_share_key() -> str:
+    """An unguessable key for a shortlist's address (96 random bits)."""
+    return secrets.token_urlsafe(12)
 
+
+class Shortlist(models.Model):
+    """Organisations chosen for a need, kept to send to a delegation.
+
+    A shortlist says what a company or a delegation is looking for: its address carries a
+    random key, not a number, so it is read only by those it is shared with.
+    """
+
+    key = models.CharField(_("share key"), max_length=32, unique=True, editable=False, default=new_share_key)
     title = models.CharField(_("title"), max_length=200)
     need = models.TextField(_("need"), blank=True)
     filters = models.JSONField(_("filters"), default=dict, blank=True)
@@ -90,7 +102,7 @@ class Shortlist(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("partnering:shortlist", args=[self.pk])
+        return reverse("partnering:shortlist", args=[self.key])
 
 
 class ShortlistEntry(models.Model):

@@ -10,6 +10,6 @@ urlpatterns = [
     path("profiles/new/", views.profile_new, name="profile-new"),
     path("profiles/<int:pk>/", views.profile_detail, name="profile"),
     path("shortlists/new/", views.shortlist_new, name="shortlist-new"),
-    path("shortlists/<int:pk>/", views.shortlist_detail, name="shortlist"),
-    re_path(r"^shortlists/(?P<pk>\d+)/export\.(?P<fmt>[a-z]+)$", views.shortlist_export, name="shortlist-export"),
+    re_path(r"^shortlists/(?P<key>[-\w]+)/$", views.shortlist_detail, name="shortlist"),
+    re_path(r"^shortlists/(?P<key>[-\w]+)/export\.(?P<fmt>[a-z]+)$", views.shortlist_export, name="shortlist-export"),
 ]

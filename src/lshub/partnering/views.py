@@ -159,13 +159,13 @@ def shortlist_new(request):
     return redirect(shortlist)
 
 
-def shortlist_detail(request, pk: int):
-    shortlist = get_object_or_404(Shortlist, pk=pk)
+def shortlist_detail(request, key: str):
+    shortlist = get_object_or_404(Shortlist, key=key)
     return render(request, "partnering/shortlist.html", {"shortlist": shortlist, "rows": shortlists.rows(shortlist), "formats": shortlists.EXPORT_FORMATS})
 
 
-def shortlist_export(request, pk: int, fmt: str):
-    shortlist = get_object_or_404(Shortlist, pk=pk)
+def shortlist_export(request, key: str, fmt: str):
+    shortlist = get_object_or_404(Shortlist, key=key)
     if fmt not in shortlists.EXPORT_FORMATS:
         raise Http404(_("unknown export format"))
     content, mime = shortlists.export(shortlist, fmt)
