@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from lshub.registry.services.tabular.columns import neutralise
+from lshub.registry.services.tabular.columns import safe_cell
 
 from ..choices import Aggregation
 from ..models import Indicator, Observation
@@ -132,7 +132,7 @@ def to_csv(header: list[str], rows: list[list]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([[neutralise(v) if isinstance(v, str) else _text(v) for v in row] for row in rows])
+    writer.writerows([[_text(safe_cell(v)) for v in row] for row in rows])
     return buffer.getvalue().encode("utf-8")
 
 

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lshub.registry.models import Organisation
+from lshub.registry.services.tabular.columns import safe_cell
 
 from ..models import Shortlist, ShortlistEntry
 from .match import MatchRequest, match
@@ -91,19 +92,12 @@ def rows(shortlist: Shortlist) -> list[dict]:
 COLUMNS = ("position", "key", "name", "type", "place", "score", "reasons", "website", "note")
 
 
-def _safe(value):
-    """Spreadsheets run cells starting with = + - @ as formulas: keep them text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def export_csv(shortlist: Shortlist) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for row in rows(shortlist):
-        writer.writerow([_safe(row[c]) for c in COLUMNS])
+        writer.writerow([safe_cell(row[c]) for c in COLUMNS])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -114,15 +108,15 @@ def export_xlsx(shortlist: Shortlist) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "shortlist"
-    sheet.append([_safe(shortlist.title)])
+    sheet.append([safe_cell(shortlist.title)])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([_("Need"), _safe(shortlist.need)])
+    sheet.append([_("Need"), safe_cell(shortlist.need)])
     sheet.append([])
     sheet.append(list(COLUMNS))
     for cell in sheet[4]:
         cell.font = Font(bold=True)
     for row in rows(shortlist):
-        sheet.append([_safe(row[c]) for c in COLUMNS])
+        sheet.append([safe_cell(row[c]) for c in COLUMNS])
     for column, width in zip("ABCDEFGHI", (9, 24, 48, 26, 24, 8, 80, 32, 30), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()

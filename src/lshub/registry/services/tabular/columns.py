@@ -65,6 +65,11 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
 
 
+def safe_cell(value):
+    """A spreadsheet cell: text neutralised, anything else (numbers, dates, None) as it is."""
+    return neutralise(value) if isinstance(value, str) else value
+
+
 def restore(value: str) -> str:
     """Undo `neutralise` on import, so an exported file reads back unchanged."""
     if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):

@@ -15,7 +15,7 @@ from typing import IO
 from django.db.models import QuerySet
 
 from ...models import Organisation, Site
-from .columns import COLUMNS, ORGANISATION_FIELDS, join_list, neutralise
+from .columns import COLUMNS, ORGANISATION_FIELDS, join_list, safe_cell
 
 CHUNK_SIZE = 500
 TEXT_FORMATS = ("csv", "json", "geojson")
@@ -67,7 +67,7 @@ def cells(organisation: Organisation) -> list:
 def _cell(value):
     if value is None:
         return ""
-    return neutralise(value) if isinstance(value, str) else value
+    return safe_cell(value)
 
 
 def write_csv(out: IO[str], queryset: QuerySet | None = None) -> None:
