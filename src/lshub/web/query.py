@@ -52,8 +52,6 @@ def parse(params: QueryDict) -> ParsedQuery:
         page_size=_whole_number(params, "page_size", settings.LSHUB_PAGE_SIZE),
         **{name: _values(params, name) for name in FACETS},
     )
-    if "province" in query.filters:
-        query.province = [p.upper() for p in query.province]
     return ParsedQuery(query=query, typed=typed, unsearchable=unsearchable)
 
 

@@ -29,16 +29,17 @@ from .query import filters_only, parse
 @require_GET
 def home(request):
     """The ecosystem at a glance: counts by type and subtype, IRCCS in the region by area."""
-    by_type = [(value, type_label(value), n) for value, n in directory.counts_by("type")]
+    type_counts = directory.counts_by("type")
+    by_type = [(value, type_label(value), n) for value, n in type_counts]
     by_subtype = [(value, subtype_label(value), n) for value, n in directory.counts_by("subtype") if value]
     seated = directory.irccs_seated_in().count()
-    irccs_total = Organisation.objects.filter(type="irccs").count()
+    irccs_total = dict(type_counts).get("irccs", 0)
     by_area = directory.irccs_by_area()
     return render(
         request,
         "web/home.html",
         {
-            "total": Organisation.objects.count(),
+            "total": sum(n for _value, n in type_counts),  # every organisation has a type
             "by_type": _with_share(by_type),
             "by_subtype": by_subtype,
             "irccs_seated": seated,

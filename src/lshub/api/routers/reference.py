@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import Query, Router
 
 from lshub.registry.choices import OrganisationType, Ownership
-from lshub.registry.models import Organisation, Specialisation
+from lshub.registry.models import Specialisation
 from lshub.registry.services import directory, profile
 
 from ..common import reject_unknown_parameters
@@ -29,14 +29,15 @@ def taxonomy(request):
 def stats(request, region: str = Query(directory.DEFAULT_REGION, pattern=NUTS2, description="NUTS 2 code")):
     """Organisations by type and ownership; IRCCS seated in the region, in all and by area."""
     reject_unknown_parameters(request, {"region"})
-    seated = directory.irccs_seated_in(region).order_by("name")
+    seated = list(directory.irccs_seated_in(region).order_by("name"))
+    type_counts = directory.counts_by("type")
     return {
-        "organisations": Organisation.objects.count(),
-        "by_type": _labelled(directory.counts_by("type"), OrganisationType),
+        "organisations": sum(n for _value, n in type_counts),  # every organisation has a type
+        "by_type": _labelled(type_counts, OrganisationType),
         "by_ownership": _labelled(directory.counts_by("ownership"), Ownership),
         "irccs": {
             "region": region,
-            "seated": seated.count(),
+            "seated": len(seated),
             "organisations": [{"id": o.pk, "slug": o.slug, "name": o.display_name} for o in seated],
             "by_area": [{"code": s.code, "label": s.label, "count": n} for s, n in directory.irccs_by_area(region)],
         },

@@ -33,13 +33,17 @@ class DirectoryQuery:
     page: int = 1
     page_size: int = 20
 
+    def __post_init__(self) -> None:
+        # Provinces are sigle ("MI"): written in any case by people, stored upper-case.
+        self.province = [p.strip().upper() for p in self.province]
+
     def validate(self) -> None:
         """Raise InvalidQuery for values that can never match, instead of silently showing nothing."""
         if len(self.q) > MAX_QUERY_LENGTH:
             raise InvalidQuery("q: " + _("the search text is longer than %(n)d characters") % {"n": MAX_QUERY_LENGTH})
         _check_known("type", self.type, set(OrganisationType.values))
         _check_known("ownership", self.ownership, {v for v in Ownership.values if v})
-        _check_known("province", [p.upper() for p in self.province], set(provinces()))
+        _check_known("province", self.province, set(provinces()))
         if self.specialisation:
             known = set(Specialisation.objects.filter(code__in=self.specialisation).values_list("code", flat=True))
             _check_known("specialisation", self.specialisation, known)
@@ -80,7 +84,7 @@ def specialisation_codes_with_descendants(codes: list[str]) -> set[str]:
 
 def _apply_filter(queryset: QuerySet, name: str, values: list[str]) -> QuerySet:
     if name == "province":
-        sites = Site.objects.filter(province__in=[v.upper() for v in values])
+        sites = Site.objects.filter(province__in=values)
         return queryset.filter(id__in=sites.values("organisation_id"))
     if name == "specialisation":
         # A subquery rather than a join: no duplicate rows, so no DISTINCT over whole rows,

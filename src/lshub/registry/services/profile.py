@@ -1,7 +1,8 @@
 """Everything the registry knows about one organisation or specialisation, as plain data.
 
-The web page, the API and the CLI all show the same facts; this is where they are put
-together once. Labels follow the active language; values are plain str/int/float/date.
+The API and the CLI show an organisation as `profile()` puts it together; the web page
+orders some parts its own way (recognised specialisations first) but takes its relations
+from here. Labels follow the active language; values are plain str/int/float/date.
 """
 
 from __future__ import annotations
