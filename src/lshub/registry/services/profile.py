@@ -1,6 +1,6 @@
 """Everything the registry knows about one organisation or specialisation, as plain data.
 
-The API and the CLI show an organisation as `profile()` puts it together; the web page
+The API shows an organisation as `profile()` puts it together; the web page
 orders some parts its own way (recognised specialisations first) but takes its relations
 from here. Labels follow the active language; values are plain str/int/float/date.
 """
