@@ -62,3 +62,9 @@ def test_an_unknown_type_is_an_error():
 def test_a_limit_out_of_range_is_a_usage_error():
     result = run("search", "oncologia", "--limit", "0")
     assert result.exit_code == 2 and "--limit" in result.stderr
+
+
+def test_search_reads_every_place_in_one_query(django_assert_max_num_queries, capsys):
+    with django_assert_max_num_queries(6):  # search, count, and one query for all the sites
+        main(["search", "milano", "--limit", "50", "--json"], standalone_mode=False)
+    assert len(json.loads(capsys.readouterr().out)) > 20
