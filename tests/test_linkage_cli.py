@@ -50,6 +50,9 @@ def test_resolve_table_and_semicolons_and_a_name_column_only(tmp_path):
         ("   \n", "is empty"),
         ("name\n" + "x" * 10_000 + "\n", "row 2: the name is 10000 characters long"),
         ("name,city\nIEO,Milano\n,Milano\n", "row 3: the name is missing or empty"),
+        # Blank lines hold no row but keep their place: the bad row is the file's row 5.
+        ("name,city\nIEO,Milano\n\n\n,Milano\n", "row 5: the name is missing or empty"),
+        ('name,city\n"IEO\nMilano",Milano\n\n,Milano\n', "row 4: the name is missing or empty"),
     ],
 )
 def test_resolve_refuses_bad_files_with_a_clear_error(tmp_path, content, message):
@@ -58,6 +61,15 @@ def test_resolve_refuses_bad_files_with_a_clear_error(tmp_path, content, message
     result = CliRunner().invoke(resolve, [str(path)])
     assert result.exit_code == 1
     assert message in result.output
+
+
+def test_resolve_table_numbers_rows_as_in_the_file(tmp_path):
+    path = tmp_path / "gaps.csv"
+    path.write_text("name\n\nPolitecnico di Milano\n\n\nCelgene\n", encoding="utf-8")
+    result = _run(resolve, path)
+    assert result.exit_code == 0, result.output
+    numbers = [line.split("│")[1].strip() for line in result.output.splitlines() if "Politecnico" in line or "Celgene" in line]
+    assert numbers == ["3", "6"]
 
 
 def test_resolve_refuses_a_file_in_the_wrong_encoding(tmp_path):

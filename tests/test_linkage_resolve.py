@@ -251,3 +251,17 @@ def test_warm_up_prepares_the_scorer_for_the_current_registry():
     assert snapshot._scorer is not None  # the next call scores without building anything
     [result] = resolve.resolve([{"name": "Istituto Europeo di Oncologia", "city": "Milano"}])
     assert result.linked_id == Organisation.objects.get(slug="ieo").pk
+
+
+def test_a_warm_call_reads_the_registry_state_once():
+    from django.test.utils import CaptureQueriesContext
+
+    name = {"name": "Istituto Europeo di Oncologia", "city": "Milano"}
+    resolve.resolve([name])  # the snapshot is built and kept
+    with CaptureQueriesContext(connection) as fingerprint:
+        resolve._fingerprint()
+    with CaptureQueriesContext(connection) as call:
+        [result] = resolve.resolve([name])
+    assert result.linked_id == Organisation.objects.get(slug="ieo").pk
+    # Names alone read no identifiers: the only queries are one look at whether the registry changed.
+    assert len(call) == len(fingerprint)

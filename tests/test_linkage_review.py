@@ -134,3 +134,47 @@ def test_admin_actions(admin_client, item):
     admin_client.post(url, {"action": "reject", "_selected_action": [item.pk]}, follow=True)
     item.refresh_from_db()
     assert item.status == "merged"  # decided items are not decided again
+
+
+def test_an_accepted_conflict_is_in_the_history_with_its_reason_and_who_decided(admin_user):
+    from lshub.linkage import linking
+
+    ieo = Organisation.objects.get(slug="ieo")
+    ieo.website = "https://www.ieo.it"
+    ieo.save()
+    [website] = linking.apply_link(ieo, {"name": "IEO", "website": "https://www.ieo.com/"}, "ror", "02vr0ne26")
+    review.accept(website, admin_user)
+    last = ieo.history.first()
+    assert (last.website, last.history_user, last.history_change_reason) == (
+        "https://www.ieo.com/", admin_user, "accepted website from ror 02vr0ne26"
+    )
+
+
+def test_an_accepted_identifier_replaces_the_old_one_in_the_history(admin_user):
+    from lshub.linkage import linking
+
+    ieo = Organisation.objects.get(slug="ieo")
+    Identifier.objects.filter(organisation=ieo, scheme="ror").delete()
+    old = Identifier.objects.create(organisation=ieo, scheme="ror", value="000000000")
+    [conflict] = linking.apply_link(ieo, {"name": "IEO", "identifiers": {"ror": "https://ror.org/02vr0ne26"}}, "ror", "02vr0ne26")
+    review.accept(conflict, admin_user)
+    assert list(ieo.identifiers.filter(scheme="ror").values_list("value", flat=True)) == ["02vr0ne26"]
+    removed = Identifier.history.get(id=old.pk, history_type="-")
+    added = Identifier.history.filter(organisation_id=ieo.pk, value="02vr0ne26", history_type="+").latest("history_id")
+    for row in (removed, added):
+        assert row.history_user == admin_user
+        assert row.history_change_reason.startswith("accepted identifier:ror from ror 02vr0ne26")
+
+
+def test_an_invalid_accepted_value_is_refused_and_nothing_changes(admin_user):
+    from lshub.linkage.merges import conflict
+
+    ieo = Organisation.objects.get(slug="ieo")
+    item = conflict(ieo, "founded", "not a year", origin="a test")
+    with pytest.raises(review.ReviewError, match="founded"):
+        review.accept(item, admin_user)
+    item.refresh_from_db()
+    assert item.is_open and Organisation.objects.get(slug="ieo").founded == ieo.founded
+    unknown = conflict(ieo, "slug", "ieo-2", origin="a test", kept="ieo")
+    with pytest.raises(review.ReviewError, match="not a field that can be set"):
+        review.accept(unknown, admin_user)

@@ -55,3 +55,12 @@ def test_trial_sites_get_their_organisation():
     # Sites elsewhere in Italy are not in the registry and are not created from a trial.
     assert not TrialSite.objects.filter(trial__nct_id="NCT02481830", city="Livorno", organisation__isnull=False).exists()
     assert not ReviewItem.objects.filter(source="ctgov", status="open", proposed__slug="int").exists()
+
+
+def test_an_organisation_created_from_a_number_gets_a_key_that_is_not_an_id():
+    from lshub.linkage.linking import create_organisation
+
+    first = create_organisation({"name": "  1948 ", "city": "Milano"}, "company", "minsalute", "X1")
+    second = create_organisation({"name": "1948"}, "company", "minsalute", "X2")
+    assert (first.slug, second.slug) == ("organisation-1948", "organisation-1948-2")
+    assert first.name == "1948" and first.sites.get().comune == "Milano"

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from lshub.linkage.model import BACKENDS  # plain data: no Django needed to read it
+
 
 def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lshub.config.settings")
@@ -28,7 +30,7 @@ def _fail(message: str) -> None:
 @click.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array instead of a table.")
-@click.option("--backend", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True)
+@click.option("--backend", type=click.Choice(BACKENDS), default="duckdb", show_default=True)
 def resolve(path: Path, as_json: bool, backend: str) -> None:
     """Resolve names to registry organisations.
 
@@ -69,8 +71,11 @@ def _print_table(rows: list[dict], answers: list[dict | None]) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from lshub.linkage.strings import row_number
+
     table = Table("row", "name", "id", "key", "organisation", "ROR", "p", show_lines=False)
-    for number, (row, answer) in enumerate(zip(rows, answers), start=2):
+    for position, (row, answer) in enumerate(zip(rows, answers)):
+        number = row_number(row, position)
         if answer is None:
             table.add_row(str(number), row["name"], "null", "", "", "", "")
         else:
@@ -84,7 +89,7 @@ def _print_table(rows: list[dict], answers: list[dict | None]) -> None:
 
 
 @click.command()
-@click.option("--backend", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+@click.option("--backend", type=click.Choice(BACKENDS), default="duckdb", show_default=True,
               help="Where Splink runs: DuckDB in-process, or Spark for runs that outgrow one machine.")
 @click.option("--evaluate", "gold", type=click.Path(dir_okay=False, path_type=Path),
               help="Measure precision, recall and F1 over a labelled CSV instead of linking.")

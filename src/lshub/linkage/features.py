@@ -2,9 +2,10 @@
 
 A record (an organisation, or a candidate from a source) has several names: its official
 name, short name, translations, aliases, and the parts of a composite name. Each becomes
-one row, once as written and once with the record's city added, so that
-"Istituto Nazionale Tumori" in Milano compares equal to "INT Milano" and "University of
-Pavia" equal to "Università degli Studi di Pavia" whether or not the city was given apart.
+one row as written and, when the words of the record's city (or of a place the name ends
+with) appear in it, one more row without them, so that "IRCCS Istituto Nazionale Tumori
+Milano" in Milano also compares equal to "Istituto Nazionale Tumori", whether the city is
+written in the name or given apart.
 The model compares rows; the resolver keeps, for each record pair, the best row pair.
 
 Rows are plain dicts with list-valued columns, ready for a DataFrame in any backend.

@@ -18,25 +18,24 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lshub.registry.choices import IdentifierScheme, OrganisationType
 from lshub.registry.models import Alias, Identifier, Organisation, OrganisationSource, Site, Source
-from lshub.registry.services import geo
+from lshub.registry.services import editing, geo
 
-from . import merges, normalise
+from . import features, merges, normalise
 from . import resolve as resolver
 from .models import ReviewItem, ReviewKind, ReviewStatus
 
 # The hub's region (NUTS 2): new organisations are created only for candidates in it.
 HOME_REGION = getattr(settings, "LSHUB_REGION", "ITC4")
 
-# Where each source's records can be read, for provenance.
+# Each source's home page and title, for provenance.
 SOURCE_PAGES = {
-    "ror": ("https://ror.org/", "Research Organization Registry (ROR)", "https://ror.org/{id}"),
-    "ctgov": ("https://clinicaltrials.gov/", "ClinicalTrials.gov", "https://clinicaltrials.gov/study/{id}"),
-    "minsalute": ("https://www.dati.salute.gov.it/", "Ministero della Salute", ""),
+    "ror": ("https://ror.org/", "Research Organization Registry (ROR)"),
+    "ctgov": ("https://clinicaltrials.gov/", "ClinicalTrials.gov"),
+    "minsalute": ("https://www.dati.salute.gov.it/", "Ministero della Salute"),
 }
 
 KNOWN_SCHEMES = set(IdentifierScheme.values)
@@ -68,14 +67,18 @@ def in_region(candidate: dict, region: str = HOME_REGION) -> bool:
     """Whether the candidate's place is in the hub's region (by its comune's NUTS 2)."""
     if candidate.get("nuts2"):
         return candidate["nuts2"] == region
-    country = normalise.country(candidate.get("country"))
-    if country not in ("", "IT") or not candidate.get("city"):
-        return False
+    comune = _comune(candidate)
+    return comune is not None and comune.nuts2 == region
+
+
+def _comune(candidate: dict):
+    """The Italian comune the candidate's city names, or None (abroad, no city, unknown)."""
+    if normalise.country(candidate.get("country")) not in ("", "IT") or not candidate.get("city"):
+        return None
     try:
-        comune = geo.find_comune(candidate["city"], candidate.get("province") or "")
+        return geo.find_comune(candidate["city"], candidate.get("province") or "")
     except geo.UnknownComune:
-        return False
-    return comune.nuts2 == region
+        return None
 
 
 # ---------------------------------------------------------------------------------------
@@ -83,16 +86,9 @@ def in_region(candidate: dict, region: str = HOME_REGION) -> bool:
 
 
 def source_for(name: str) -> Source:
-    home, title, _record_url = SOURCE_PAGES.get(name, (f"lshub:source/{name}", name, ""))
+    home, title = SOURCE_PAGES.get(name, (f"lshub:source/{name}", name))
     source, _created = Source.objects.get_or_create(url=home, defaults={"title": title, "publisher": title})
     return source
-
-
-def _reason(row, text: str, user=None):
-    row._change_reason = text
-    if user is not None:
-        row._history_user = user
-    return row
 
 
 @transaction.atomic
@@ -100,21 +96,22 @@ def apply_link(organisation: Organisation, candidate: dict, source: str = "", re
     """Add what the candidate knows to the organisation; returns the conflicts queued."""
     reason = _("linked from %(source)s %(record)s") % {"source": source or _("a source"), "record": record_id}
     conflicts = []
-    known = {normalise.fold(n) for n in _known_names(organisation)}
+    known = {normalise.fold(n) for n in features.organisation_names(organisation)}
     names = [candidate.get("name")] + list(candidate.get("aliases") or [])
     for text, kind in [(n, "variant") for n in names] + [(a, "acronym") for a in candidate.get("acronyms") or []]:
-        text = normalise.clean(text)[:300]
+        # clean cuts to 300 characters, the length the registry's names and website hold.
+        text = normalise.clean(text)
         if text and normalise.fold(text) not in known:
             known.add(normalise.fold(text))
-            _reason(Alias(organisation=organisation, name=text, kind=kind), reason, user).save()
+            merges.with_reason(Alias(organisation=organisation, name=text, kind=kind), reason, user).save()
     for scheme, value in (candidate.get("identifiers") or {}).items():
         if scheme in KNOWN_SCHEMES and value:
             conflicts += _add_identifier(organisation, scheme, resolver.identifier_value(scheme, value), source, record_id, reason, user)
-    website = normalise.clean(candidate.get("website"))[:300]
+    website = normalise.clean(candidate.get("website"))
     if website:
         if not organisation.website:
             organisation.website = website
-            _reason(organisation, reason, user).save(update_fields=["website", "updated"])
+            merges.with_reason(organisation, reason, user).save(update_fields=["website", "updated"])
         elif normalise.domain(website) != normalise.domain(organisation.website):
             conflicts.append(merges.conflict(organisation, "website", website, _("%(source)s %(record)s") % {"source": source, "record": record_id}, source, record_id))
     if source:
@@ -122,11 +119,6 @@ def apply_link(organisation: Organisation, candidate: dict, source: str = "", re
             organisation=organisation, source=source_for(source), field="", defaults={"record_id": record_id[:200]}
         )
     return conflicts
-
-
-def _known_names(organisation: Organisation) -> list[str]:
-    names = [organisation.name, organisation.short_name, organisation.name_en, organisation.name_it]
-    return [n for n in names if n] + list(organisation.aliases.values_list("name", flat=True))
 
 
 def _add_identifier(organisation, scheme, value, source, record_id, reason, user) -> list[ReviewItem]:
@@ -147,7 +139,7 @@ def _add_identifier(organisation, scheme, value, source, record_id, reason, user
     current = organisation.identifiers.filter(scheme=scheme).values_list("value", flat=True).first()
     if current:
         return [merges.conflict(organisation, f"identifier:{scheme}", value, f"{source} {record_id}", source, record_id, kept=current)]
-    _reason(Identifier(organisation=organisation, scheme=scheme, value=value[:200]), reason, user).save()
+    merges.with_reason(Identifier(organisation=organisation, scheme=scheme, value=value[:200]), reason, user).save()
     return []
 
 
@@ -155,24 +147,16 @@ def _add_identifier(organisation, scheme, value, source, record_id, reason, user
 # Creating an organisation from a candidate
 
 
-def unique_slug(name: str) -> str:
-    base = slugify(normalise.clean(name))[:100].strip("-") or "organisation"
-    slug, n = base, 2
-    while Organisation.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 @transaction.atomic
 def create_organisation(candidate: dict, type_: str, source: str = "", record_id: str = "", user=None) -> Organisation:
     """A new organisation with the candidate's name, place, identifiers and source."""
-    name = normalise.clean(candidate.get("name"))[:300]
+    name = normalise.clean(candidate.get("name"))
     if not name:
         raise resolver.InvalidCandidate(_("a candidate without a name cannot become an organisation"))
     reason = _("created from %(source)s %(record)s") % {"source": source or _("a source"), "record": record_id}
-    website = normalise.clean(candidate.get("website"))[:300]
-    organisation = _reason(
-        Organisation(slug=unique_slug(name), name=name, type=type_, website=website if re.match(r"^https?://", website) else ""),
+    website = normalise.clean(candidate.get("website"))
+    organisation = merges.with_reason(
+        Organisation(slug=editing.unique_slug(name), name=name, type=type_, website=website if re.match(r"^https?://", website) else ""),
         reason,
         user,
     )
@@ -183,17 +167,9 @@ def create_organisation(candidate: dict, type_: str, source: str = "", record_id
 
 
 def _add_site(organisation, candidate, reason, user) -> None:
-    if normalise.country(candidate.get("country")) not in ("", "IT") or not candidate.get("city"):
-        return
-    try:
-        comune = geo.find_comune(candidate["city"], candidate.get("province") or "")
-    except geo.UnknownComune:
-        return
-    _reason(
-        Site(organisation=organisation, **comune.site_fields()),
-        reason,
-        user,
-    ).save()
+    comune = _comune(candidate)
+    if comune is not None:
+        merges.with_reason(Site(organisation=organisation, **comune.site_fields()), reason, user).save()
 
 
 # ---------------------------------------------------------------------------------------
@@ -244,10 +220,10 @@ def link_staged(source: str | None = None, backend: str = "duckdb", on_progress=
 def _usable(candidate: dict) -> dict:
     """A staged candidate fit for the resolver: a name of sane length at least."""
     fixed = dict(candidate or {})
-    fixed["name"] = normalise.clean(fixed.get("name"))[: resolver.MAX_NAME_CHARS] or "?"
+    fixed["name"] = normalise.clean(fixed.get("name")) or "?"
     for key in ("city", "country", "province", "website"):
         value = fixed.get(key)
-        fixed[key] = normalise.clean(value)[: resolver.MAX_NAME_CHARS] if value else ""
+        fixed[key] = normalise.clean(value) if value else ""
     return fixed
 
 

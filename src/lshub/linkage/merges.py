@@ -22,24 +22,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lshub.registry.models import Alias, Organisation, Site
+from lshub.registry.services import editing
 
+from .features import organisation_names
 from .models import Merge, ReviewItem, ReviewKind, ReviewStatus
 from .normalise import fold
 
-# Fields of an organisation filled from the merged one when blank, conflicts otherwise.
-MERGED_FIELDS = (
-    "name_en",
-    "name_it",
-    "type",
-    "subtype",
-    "ownership",
-    "description_en",
-    "description_it",
-    "website",
-    "founded",
-    "employees",
-    "employees_year",
-)
+# Fields of an organisation filled from the merged one when blank, conflicts otherwise:
+# every field a curator may edit but the kept organisation's own name and short name
+# (the merged one's become aliases, see NAME_FIELDS) and the curator's note (a remark
+# about one record, not a fact about the body).
+NOT_MERGED = frozenset({"name", "short_name", "note"})
+MERGED_FIELDS = tuple(field for field in editing.EDITABLE_FIELDS if field not in NOT_MERGED)
 # Names of the merged organisation kept as aliases, and the kind of alias each becomes.
 NAME_FIELDS = (("name", "variant"), ("short_name", "short"), ("name_en", "translation"), ("name_it", "translation"))
 
@@ -57,8 +51,11 @@ def _blank(value) -> bool:
     return value in (None, "")
 
 
-def _reason(row: models.Model, text: str) -> models.Model:
+def with_reason(row: models.Model, text: str, user=None) -> models.Model:
+    """The row, its next save or deletion recorded in the history with this reason (and user)."""
     row._change_reason = text
+    if user is not None:
+        row._history_user = user
     return row
 
 
@@ -90,29 +87,26 @@ def merge(keep: Organisation, drop: Organisation, user=None) -> Merge:
         for site in Site.objects.filter(organisation=keep, is_headquarters=True, pk__in=_moved_pks(journal, Site)):
             journal["changed"].append({"model": "registry.site", "pk": site.pk, "field": "is_headquarters", "old": True})
             site.is_headquarters = False
-            _reason(site, reason).save(update_fields=["is_headquarters"])
+            with_reason(site, reason).save(update_fields=["is_headquarters"])
     record = Merge.objects.create(
         kept=keep, merged_id=drop.pk, merged_slug=drop.slug, merged_name=drop.name, journal=journal, user=user
     )
     ReviewItem.objects.filter(pk__in=journal["conflicts"]).update(note=_("from merge #%(n)d") % {"n": record.pk})
-    if user is not None:
-        keep._history_user = drop._history_user = user
-    _reason(keep, reason).save()
-    _reason(drop, reason).delete()
+    with_reason(keep, reason, user).save()
+    with_reason(drop, reason, user).delete()
     return record
 
 
 def _names_as_aliases(keep: Organisation, drop: Organisation, reason: str) -> list[int]:
     """Every name of `drop` that `keep` does not already bear becomes an alias of `keep`."""
-    known = {fold(n) for n in (keep.name, keep.short_name, keep.name_en, keep.name_it) if n}
-    known |= {fold(n) for n in keep.aliases.values_list("name", flat=True)}
+    known = {fold(n) for n in organisation_names(keep)}
     known |= {fold(n) for n in drop.aliases.values_list("name", flat=True)}  # they move across
     created = []
     for field, kind in NAME_FIELDS:
         value = getattr(drop, field)
         if value and fold(value) not in known:
             known.add(fold(value))
-            alias = _reason(Alias(organisation=keep, name=value, kind=kind), reason)
+            alias = with_reason(Alias(organisation=keep, name=value, kind=kind), reason)
             alias.save()
             created.append(alias.pk)
     return created
@@ -179,7 +173,7 @@ def _move(row: models.Model, field: models.ForeignKey, keep: Organisation, journ
     setattr(row, field.name, keep)
     try:
         with transaction.atomic():
-            _reason(row, reason).save(update_fields=[field.name])
+            with_reason(row, reason).save(update_fields=[field.name])
     except IntegrityError:
         # A unique or check constraint: keep has this alias / relation / link already.
         type(row).objects.filter(pk=row.pk).delete()
@@ -215,7 +209,7 @@ def undo_merge(record: Merge, user=None) -> Organisation:
         row = model.objects.filter(pk=moved["pk"]).first()
         if row is not None and getattr(row, f"{moved['field']}_id") == keep.pk:
             setattr(row, moved["field"], restored)
-            _reason(row, reason).save(update_fields=[moved["field"]])
+            with_reason(row, reason).save(update_fields=[moved["field"]])
     for changed in journal["changed"]:
         model = _model(changed["model"])
         model.objects.filter(pk=changed["pk"]).update(**{changed["field"]: changed["old"]})
@@ -227,9 +221,7 @@ def undo_merge(record: Merge, user=None) -> Organisation:
     ReviewItem.objects.filter(pk__in=journal["conflicts"], status=ReviewStatus.OPEN).update(
         status=ReviewStatus.REJECTED, note=_("the merge was undone"), decided_at=timezone.now()
     )
-    if user is not None:
-        keep._history_user = user
-    _reason(keep, reason).save()
+    with_reason(keep, reason, user).save()
     record.undone_at = timezone.now()
     record.save(update_fields=["undone_at"])
     return restored
@@ -244,7 +236,5 @@ def _model(label: str):
 def _restore(saved: dict, reason: str, user=None) -> models.Model:
     """Save a serialised row again, with its old primary key, as a normal (historied) save."""
     obj = next(serializers.deserialize("python", [saved])).object
-    if user is not None:
-        obj._history_user = user
-    _reason(obj, reason).save(force_insert=True)
+    with_reason(obj, reason, user).save(force_insert=True)
     return obj

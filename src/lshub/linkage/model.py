@@ -281,27 +281,26 @@ def overlap_blocking_rules() -> list[str]:
     ]
 
 
+def levels_of(column: str) -> list[Level]:
+    """The comparison's levels that Splink numbers, strongest first (the null level left out)."""
+    return [level for level in COMPARISONS_BY_NAME[column] if not level.null]
+
+
+def level_at(column: str, gamma: int) -> Level:
+    """The level a comparison vector value stands for (gamma >= 0)."""
+    numbered = levels_of(column)
+    # Splink numbers the non-null levels from the bottom (0 = the last).
+    return numbered[len(numbered) - 1 - gamma]
+
+
 def level_label(column: str, gamma: int) -> str:
     """The label of the level a comparison vector value stands for ('-1' is 'unknown')."""
-    for name, _description, levels in COMPARISONS:
-        if name == column:
-            non_null = [lvl for lvl in levels if not lvl.null]
-            if gamma < 0:
-                return "unknown"
-            # Splink numbers the non-null levels from the bottom (0 = the last).
-            return non_null[len(non_null) - 1 - gamma].label
-    raise KeyError(column)
+    return "unknown" if gamma < 0 else level_at(column, gamma).label
 
 
 def level_weight(column: str, gamma: int) -> float:
-    """The match weight (log2 Bayes factor) a level adds."""
-    for name, _description, levels in COMPARISONS:
-        if name == column:
-            if gamma < 0:
-                return 0.0
-            non_null = [lvl for lvl in levels if not lvl.null]
-            return math.log2(non_null[len(non_null) - 1 - gamma].bayes_factor)
-    raise KeyError(column)
+    """The match weight (log2 Bayes factor) a level adds ('-1', unknown, adds nothing)."""
+    return 0.0 if gamma < 0 else math.log2(level_at(column, gamma).bayes_factor)
 
 
 # ---------------------------------------------------------------------------------------

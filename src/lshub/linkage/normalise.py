@@ -202,8 +202,6 @@ KIND_WORDS = {
     "association": "associazione societa federazione federation confindustria cluster",
     "public": "regione comune provincia ministero ministry agenzia agency camera",
 }
-_KIND_OF_WORD = {word: kind for kind, words in KIND_WORDS.items() for word in words.split()}
-KIND_TOKENS = frozenset(_KIND_OF_WORD)
 
 # Filler words of official names, dropped like stop words ("Università degli Studi di").
 FILLER = frozenset("studi".split())
@@ -358,7 +356,9 @@ def _with_canonical(words) -> frozenset[str]:
 GENERIC = _with_canonical(GENERIC)
 DESCRIPTIVE = _with_canonical(DESCRIPTIVE)
 FILLER = _with_canonical(FILLER)
-_KIND_OF_WORD = {**{canonical(w): k for w, k in _KIND_OF_WORD.items()}, **_KIND_OF_WORD}
+_WORD_KINDS = [(word, kind) for kind, words in KIND_WORDS.items() for word in words.split()]
+# A word as written wins over another word's canonical form.
+_KIND_OF_WORD = {**{canonical(word): kind for word, kind in _WORD_KINDS}, **dict(_WORD_KINDS)}
 KIND_TOKENS = frozenset(_KIND_OF_WORD)
 # Every spelling this module reads, for writing out cut words.
 SPELLINGS = frozenset(w for w in {*CANONICAL, *_KIND_OF_WORD, *GENERIC} if len(w) > 2)

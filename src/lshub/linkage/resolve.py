@@ -185,13 +185,16 @@ def registry() -> tuple[list[dict], int]:
     return [dict(row) for row in snapshot.rows], snapshot.organisations
 
 
-def score(rows: list[dict], backend: str = "duckdb", warm_path: bool = True) -> list[dict]:
+def score(
+    rows: list[dict], backend: str = "duckdb", warm_path: bool = True, snapshot: _Snapshot | None = None
+) -> list[dict]:
     """Candidate rows scored against the registry (see model.score for what a pair says).
 
     On DuckDB, a batch that fits is scored by the warm scorer kept for the registry; a
     larger one, Spark, or `warm_path=False` build a linker for this batch alone. Both give
-    the same pairs and probabilities."""
-    snapshot = _snapshot()
+    the same pairs and probabilities. `snapshot` is the registry to score against (taken
+    now when not given)."""
+    snapshot = snapshot or _snapshot()
     if backend == "duckdb" and warm_path and warm.fits(len(rows), len(snapshot.rows)):
         return snapshot.scorer().score(rows)
     return model.score(rows, snapshot.rows, snapshot.organisations, backend)
@@ -356,8 +359,10 @@ def _resolve_by_model(results: list[Resolution], pending: list[int], backend: st
         own = features.candidate_rows(f"c{index}", results[index].candidate)
         said[index] = _what_is_said(own)
         rows.extend(own)
-    pairs = score(rows, backend, warm_path)
-    units = _snapshot().units
+    # One snapshot for the scores and the parts: the registry read once, and consistently.
+    snapshot = _snapshot()
+    pairs = score(rows, backend, warm_path, snapshot)
+    units = snapshot.units
     best_per_org: dict[int, dict[int, dict]] = defaultdict(dict)
     for pair in pairs:
         index = int(pair["record_id_l"][1:])
@@ -376,23 +381,20 @@ def _strength(pair: dict) -> tuple:
     return (pair["match_weight"], len(pair["variant_l"]) + len(pair["variant_r"]), pair["variant_l"], pair["variant_r"])
 
 
-def _decide(
-    result: Resolution, ranked: list[tuple[int, dict]], units: Units | None = None, said: Said | None = None
-) -> None:
+def _decide(result: Resolution, ranked: list[tuple[int, dict]], units: Units, said: Said) -> None:
     if not ranked:
         return
     org_id, pair = ranked[0]
     result.best = Match(org_id, pair["match_probability"], explain(pair))
     rivals = ranked[1:]
-    if units is not None and said is not None:
-        chosen = units.choose(org_id, ranked, said)
-        if chosen != org_id or (rivals and rivals[0][0] in units.kin(org_id)):
-            result.best, pair, rivals = _one_answer(chosen, ranked, units, said)
+    chosen = units.choose(org_id, ranked, said)
+    if chosen != org_id or (rivals and rivals[0][0] in units.kin(org_id)):
+        result.best, pair, rivals = _one_answer(chosen, ranked, units, said)
     if rivals:
         other_id, other = rivals[0]
         result.runner_up = Match(other_id, other["match_probability"], explain(other))
     p = result.best.probability
-    clear = not rivals or pair["match_weight"] - rivals[0][1]["match_weight"] >= _log2(model.AMBIGUITY_ODDS_RATIO)
+    clear = not rivals or pair["match_weight"] - rivals[0][1]["match_weight"] >= math.log2(model.AMBIGUITY_ODDS_RATIO)
     if p >= model.LINK_THRESHOLD and clear:
         result.decision = LINK
     elif p >= model.REVIEW_THRESHOLD:
@@ -415,16 +417,12 @@ def _one_answer(
 def _in_same_comune(pair: dict) -> dict:
     """The pair as if compared in the same comune: the string is in the comune of the part
     it names, though its words matched the parent's names, elsewhere."""
-    same = len([level for level in model.COMPARISONS_BY_NAME["city"] if not level.null]) - 1
+    same = len(model.levels_of("city")) - 1  # the strongest level: the same comune
     gamma = pair["gamma_city"]
     if gamma < 0 or gamma == same:
         return pair
     weight = pair["match_weight"] - model.level_weight("city", gamma) + model.level_weight("city", same)
     return {**pair, "gamma_city": same, "match_weight": weight, "match_probability": 1 / (1 + 2 ** -weight)}
-
-
-def _log2(x: float) -> float:
-    return math.log2(x)
 
 
 def explain(pair: dict) -> list[str]:

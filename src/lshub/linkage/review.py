@@ -15,13 +15,13 @@ changes twice).
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lshub.registry.choices import OrganisationType
 from lshub.registry.models import Identifier, Organisation
+from lshub.registry.services import editing
 
 from . import linking
 from .models import ReviewItem, ReviewKind, ReviewStatus
@@ -120,26 +120,29 @@ def _accept_conflict(item: ReviewItem, user) -> ReviewItem:
         raise ReviewError(_("the organisation of this conflict no longer exists"))
     field, offered = item.candidate.get("field", ""), item.candidate.get("offered")
     reason = _("accepted %(field)s from %(origin)s") % {"field": field, "origin": item.candidate.get("origin", "")}
-    if field.startswith("identifier:"):
-        scheme = field.split(":", 1)[1]
-        other = Identifier.objects.filter(scheme=scheme, value__iexact=offered).exclude(organisation=organisation).first()
-        if other is not None:
-            raise ReviewError(
-                _("%(value)s is the identifier of %(other)s: merge the two organisations instead")
-                % {"value": offered, "other": other.organisation.slug}
-            )
-        Identifier.objects.filter(organisation=organisation, scheme=scheme).delete()
-        linking._reason(Identifier(organisation=organisation, scheme=scheme, value=offered), reason, user).save()
-    elif field in {f.name for f in Organisation._meta.concrete_fields} - {"id", "slug", "updated"}:
-        setattr(organisation, field, offered)
-        try:
-            organisation.full_clean(exclude=["slug"])
-        except ValidationError as error:
-            raise ReviewError("; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())) from error
-        linking._reason(organisation, reason, user).save()
-    else:
-        raise ReviewError(_("%(field)s is not a field that can be set") % {"field": field})
+    try:
+        if field.startswith("identifier:"):
+            _replace_identifier(organisation, field.split(":", 1)[1], str(offered or ""), reason, user)
+        elif field in editing.EDITABLE_FIELDS:
+            editing.update_organisation(organisation, {field: offered}, reason=reason, user=user)
+        else:
+            raise ReviewError(_("%(field)s is not a field that can be set") % {"field": field})
+    except editing.EditError as error:
+        raise ReviewError(str(error)) from error
     return _close(item, ReviewStatus.ACCEPTED, user, resolved=organisation)
+
+
+def _replace_identifier(organisation: Organisation, scheme: str, value: str, reason: str, user) -> None:
+    """The organisation's identifier of this scheme becomes `value`, unless another organisation has it."""
+    other = Identifier.objects.filter(scheme=scheme, value__iexact=value).exclude(organisation=organisation).first()
+    if other is not None:
+        raise ReviewError(
+            _("%(value)s is the identifier of %(other)s: merge the two organisations instead")
+            % {"value": value, "other": other.organisation.slug}
+        )
+    for kept in organisation.identifiers.filter(scheme=scheme):
+        editing.remove(kept, reason=reason, user=user)
+    editing.add_identifier(organisation, scheme, value, reason=reason, user=user)
 
 
 def _guess_type(candidate: dict) -> str:

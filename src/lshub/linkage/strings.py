@@ -27,9 +27,49 @@ class InvalidFile(ValueError):
     """The CSV file cannot be read as a table of names; the message says why."""
 
 
-def read_csv(path: Path, required: tuple[str, ...] = ("name",)) -> list[dict]:
+class Row(dict):
+    """A CSV row's cells by column, and its number in the file as a spreadsheet shows it
+    (the header is row 1; blank lines count though they hold no row)."""
+
+    def __init__(self, cells: dict, number: int):
+        super().__init__(cells)
+        self.number = number
+
+
+def row_number(row: dict, position: int) -> int:
+    """The row's number in its file; rows not read from one are numbered by `position`
+    (0 for the first), after a header row."""
+    return getattr(row, "number", position + 2)
+
+
+def read_csv(path: Path, required: tuple[str, ...] = ("name",)) -> list[Row]:
     """The rows of a UTF-8 CSV (comma, semicolon or tab separated) with the required columns."""
     path = Path(path)
+    text = _text(path)
+    # The separator is the one the header line uses most (a name may hold commas, quoted).
+    first_line = text.lstrip().splitlines()[0]
+    delimiter = max(",;\t", key=first_line.count)
+    # csv.reader gives a blank line as [] and counts it: each record keeps its place in the file.
+    records = ((n, cells) for n, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1) if cells)
+    try:
+        header = [h.strip().lower() for h in next(records)[1]]
+        _check_columns(path, header, required)
+        return [Row(_cells(header, values), number) for number, values in records]
+    except csv.Error as error:
+        raise InvalidFile(_("%(path)s is not a valid CSV file: %(error)s") % {"path": path.name, "error": error}) from error
+
+
+def _check_columns(path: Path, header: list[str], required: tuple[str, ...]) -> None:
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InvalidFile(
+            _("%(path)s has no column %(missing)s (columns found: %(found)s)")
+            % {"path": path.name, "missing": ", ".join(missing), "found": ", ".join(header) or _("none")}
+        )
+
+
+def _text(path: Path) -> str:
+    """The file's text: readable, UTF-8, not empty, not binary."""
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -46,30 +86,25 @@ def read_csv(path: Path, required: tuple[str, ...] = ("name",)) -> list[dict]:
         raise InvalidFile(_("%(path)s is empty") % {"path": path.name})
     if "\x00" in text:
         raise InvalidFile(_("%(path)s is not a text file") % {"path": path.name})
-    # The separator is the one the header line uses most (a name may hold commas, quoted).
-    first_line = text.lstrip().splitlines()[0]
-    delimiter = max(",;\t", key=first_line.count)
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise InvalidFile(
-            _("%(path)s has no column %(missing)s (columns found: %(found)s)")
-            % {"path": path.name, "missing": ", ".join(missing), "found": ", ".join(header) or _("none")}
-        )
-    reader.fieldnames = header
-    try:
-        return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
-    except csv.Error as error:
-        raise InvalidFile(_("%(path)s is not a valid CSV file: %(error)s") % {"path": path.name, "error": error}) from error
+    return text
+
+
+def _cells(header: list[str], values: list[str]) -> dict:
+    """Cells by column, stripped: a missing cell is empty, cells beyond the header and
+    columns without a name are dropped."""
+    cells = dict.fromkeys(header, "")
+    cells.update(zip(header, (v.strip() for v in values)))
+    cells.pop("", None)
+    return cells
 
 
 def problems(rows: list[dict]) -> list[str]:
-    """Every unusable row, by row number (the header is row 1), in plain words."""
+    """Every unusable row, by its row number in the file (see `row_number`), in plain words."""
     found = []
-    for number, row in enumerate(rows, start=2):
+    for position, row in enumerate(rows):
+        where = _("row %(n)d") % {"n": row_number(row, position)}
         try:
-            resolver.check({k: row.get(k) or "" for k in FIELDS} | {"name": row.get("name")}, _("row %(n)d") % {"n": number})
+            resolver.check({k: row.get(k) or "" for k in FIELDS} | {"name": row.get("name")}, where)
         except resolver.InvalidCandidate as error:
             found.append(str(error))
     return found
