@@ -11,8 +11,10 @@ English translations of the kind words, dropped kind words, an acronym in front,
 exonyms (Milano / Milan) or no city. Everything is seeded: the same --seed gives the same
 records.
 
-Splink reads the same features as the resolver (lshub.linkage.normalise), with the
-resolver's comparisons (lshub.linkage.model) but trained for this data: u by seeded
+Splink reads the resolver's name features (lshub.linkage.normalise, features.order_free_key),
+with one difference made for scale: words that only say what kind of body it is ("univ",
+"associazione") block nothing, or every university would be paired with every other. The
+comparisons are the resolver's (lshub.linkage.model), trained for this data: u by seeded
 random sampling, m by expectation maximisation (blocked on the exact distinctive words).
 Pairs scoring at least --threshold are clustered (connected components).
 
@@ -49,6 +51,7 @@ import numpy as np  # noqa: E402
 django.setup()
 
 from lshub.linkage import model, normalise  # noqa: E402
+from lshub.linkage.features import order_free_key  # noqa: E402
 from lshub.registry.services import geo  # noqa: E402
 
 KINDS = [
@@ -221,7 +224,7 @@ def name_columns(name: str) -> dict:
     acronyms = sorted(parsed.acronyms)
     return {
         "variant": name,
-        "key": parsed.key,
+        "key": order_free_key(parsed),
         "core": list(parsed.core) or None,
         "core_key": " ".join(parsed.core) or None,
         "strong": strong or None,

@@ -118,8 +118,7 @@ def name_rows(record_id: str, names: Iterable[str], context: dict, hints: Iterab
                     "unique_id": f"{record_id}:{len(rows)}",
                     "record_id": record_id,
                     "variant": parsed.raw,
-                    # In words' order of no language: "Fondazione Cariplo" = "Cariplo Foundation".
-                    "key": " ".join(sorted(parsed.key.split())),
+                    "key": order_free_key(parsed),
                     "core": list(parsed.core),
                     "core_key": " ".join(parsed.core),
                     "strong": list(parsed.strong) or None,
@@ -186,6 +185,11 @@ def _with_and_without(text: str, place_words: set[str]) -> list[norm.Name]:
     if not set(stripped.strong) - norm.KIND_TOKENS:
         return [parsed]
     return [parsed, stripped]
+
+
+def order_free_key(parsed: norm.Name) -> str:
+    """The name's words in the order of no language: "Fondazione Cariplo" = "Cariplo Foundation"."""
+    return " ".join(sorted(parsed.key.split()))
 
 
 def blocking_tokens(parsed: norm.Name, place_words: set[str]) -> list[str] | None:
