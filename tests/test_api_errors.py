@@ -124,6 +124,10 @@ def test_malformed_query_strings_never_give_a_server_error(client, query_string)
         "/api/relations?kind=%00",
         "/api/relations?page=abc",
         "/api/stats?region=%00",
+        "/api/partnering/shortlists/%00",
+        "/api/partnering/shortlists/abc%00def",
+        "/api/partnering/shortlists/%00/export.csv",
+        "/api/partnering/shortlists/abc/export.csv%00",
         "/api/taxonomy?x=1",
         "/api/..%2F..%2Fetc%2Fpasswd",
     ],
@@ -243,3 +247,11 @@ def _all_subclasses(cls):
     for sub in cls.__subclasses__():
         yield sub
         yield from _all_subclasses(sub)
+
+
+@pytest.mark.parametrize("path", ["/api/partnering/shortlists/%00", "/api/partnering/shortlists/ab%00c/export.csv"])
+def test_a_null_character_in_a_shortlist_key_is_refused_naming_the_key(client, path):
+    response = client.get(path)
+    assert 400 <= response.status_code < 500, response.content[:300]
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["field"] == "key"

@@ -161,6 +161,34 @@ def test_year_without_data_is_refused():
     assert build_factsheet("ITC4", "en", years[0]).year == years[0]
 
 
+@pytest.mark.parametrize("year", [None, 2021])
+def test_the_sheet_carries_the_years_a_reader_can_choose(year):
+    assert build_factsheet("ITC4", "en", year).years == available_years("ITC4")
+
+
+def test_an_indicator_the_observatory_does_not_define_is_a_gap_that_names_it(db):
+    from lshub.observatory.models import Indicator
+
+    Indicator.objects.filter(pk="cdmo_turnover").delete()
+    sheet = build_factsheet("ITC4", "en")
+    shown = [item for _section, item in sheet.items() if item.key == "cdmo_turnover"]
+    assert shown and all(item.value is None and item.status == "gap" for item in shown)
+    assert any("cdmo_turnover is not defined" in sheet.footnote(item.footnote).note for item in shown)
+
+
+def test_the_sheet_reads_observations_once_per_place_not_once_per_line(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lshub.reports.outline import SECTIONS
+
+    with CaptureQueriesContext(connection) as read:
+        build_factsheet("ITC4", "en")
+    observation_reads = [q for q in read if 'FROM "observatory_observation"' in q["sql"] and "registry_source" in q["sql"]]
+    lines = sum(len(spec.lines) for spec in SECTIONS)
+    assert 1 <= len(observation_reads) < lines / 4, (len(observation_reads), lines)
+
+
 def test_unknown_language_is_refused():
     with pytest.raises(FactsheetError, match="unknown language 'fr'"):
         build_factsheet("ITC4", "fr")

@@ -23,6 +23,21 @@ def test_page_shows_the_sheet_with_choices_and_downloads(client):
     assert "<svg" in html and "data gap" in html
 
 
+def test_page_offers_every_year_and_reads_the_series_once(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lshub.reports.build import build_factsheet
+
+    with CaptureQueriesContext(connection) as built:
+        build_factsheet("ITC4", "en", 2021)
+    with CaptureQueriesContext(connection) as shown:
+        html = client.get("/factsheet/", {"region": "ITC4", "year": "2021"}).content.decode()
+    assert all(f'<option value="{year}"' in html for year in available_years("ITC4"))
+    # The year choices come from the built sheet: the page does not read every series twice.
+    assert len(shown) <= len(built) + 20, (len(shown), len(built))
+
+
 def test_italian_page_gives_an_italian_sheet(client):
     response = client.get("/it/factsheet/")
     assert response.status_code == 200

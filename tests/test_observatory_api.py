@@ -118,3 +118,12 @@ def test_nul_bytes_and_huge_values_never_reach_the_database(db, client, url):
     response = client.get(url)
     assert 400 <= response.status_code < 500, response.content
     assert response.json()["detail"]
+
+
+def test_a_misspelt_parameter_is_named_with_the_known_ones_like_everywhere_in_the_api(db, client):
+    from django.test import Client
+
+    expected = {"detail": "unknown parameter 'colour'; known parameters: geo, indicator, limit, offset, year", "field": "colour"}
+    assert client.get("/observations?colour=red&year=2021").json() == expected
+    assert Client().get("/api/observations?colour=red").json() == expected
+    assert Client().get("/api/organisations?colour=red").json()["detail"].startswith("unknown parameter 'colour'; known parameters: ")

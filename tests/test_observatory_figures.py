@@ -98,6 +98,23 @@ def test_series_lists_years_in_order_with_gaps_and_changes(db):
     assert series[-1].period is None and series[-1].value is None  # the deck's undated, unconfirmed line
 
 
+def test_series_of_several_indicators_are_read_at_once_and_equal_one_by_one(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lshub.observatory.services.geographies import geography
+
+    ids = ["pharma_rd_investment", "university_students", "cdmo_turnover", "irccs_count", figures.POPULATION]
+    place = geography("ITC4")
+    definitions = list(figures.indicators_by_id([*ids, "no_such_indicator", "bad id%00"]).values())
+    assert sorted(d.id for d in definitions) == sorted(ids)  # the undefined ones are left out
+    with CaptureQueriesContext(connection) as read:
+        together = figures.series_for(place, definitions)
+    assert len(read) == 1
+    assert together == {i: figures.series(i, "ITC4") for i in ids}
+    assert figures.series_for(place, []) == {}
+
+
 def test_a_confirmed_source_wins_over_the_seed_for_the_same_year(db):
     shown = figures.figure("ht_scientists_target", "ITC4", 2026)
     assert shown.status == "sourced" and "symbola" in shown.source_url

@@ -63,6 +63,25 @@ def test_a_gap_breaks_the_chart_line_and_is_marked(client, db):
     assert "<polyline" not in svg  # no two consecutive years with values: no line drawn across the gap
 
 
+def test_chart_tooltips_and_gap_marks_speak_the_page_language(db):
+    from django.utils import translation
+
+    from lshub.observatory.choices import Status
+    from lshub.observatory.services import figures
+    from lshub.observatory.services.charts import series_svg
+    from lshub.observatory.units import unit_label
+
+    with translation.override("it"):
+        series = figures.series("pharma_employees", "ITC4")
+        valued = next(f for f in series if f.value is not None and f.period is not None)
+        svg = series_svg(series, "addetti") + series_svg(figures.series("university_students", "ITC4"), "studenti")
+        assert unit_label(valued.unit) != valued.unit  # the unit has an Italian label…
+        tooltips = re.findall(r"<title>\d{4}: [^<]*</title>", svg)
+        assert tooltips and all(t.endswith(f" {unit_label(valued.unit)}</title>") or "studenti" in t for t in tooltips)
+        assert f" {valued.unit}</title>" not in svg  # …and the code itself is never shown
+        assert f">{Status.GAP.label}</text></g>" in svg and ">gap<" not in svg
+
+
 def test_unknown_indicator_is_404_and_bad_parameters_are_400(client, db):
     assert client.get("/observatory/indicators/nope/").status_code == 404
     for url in ("/observatory/?geo=XX9", "/observatory/?year=abc", "/observatory/?format=pdf",

@@ -258,3 +258,37 @@ def test_spreadsheet_cells_that_look_like_formulas_stay_text(user):
     assert first[0] == "position"
     sheet = load_workbook(io.BytesIO(shortlists.export_xlsx(shortlist))).active
     assert sheet["A1"].value.startswith("'=")
+
+
+def test_saving_a_shortlist_leaves_the_callers_request_as_it_was(user):
+    need = MatchRequest(text="oncology", types=["irccs"], limit=3)
+    shortlist = shortlists.save("Delegation", need, ["int", "ieo"], user=user)
+    assert need.limit == 3 and need.types == ["irccs"]
+    assert shortlist.entries.count() == 2 and shortlist.filters["type"] == ["irccs"]
+
+
+def test_a_title_without_letters_names_the_download_by_the_share_key(user):
+    shortlist = shortlists.save("???", MatchRequest(text="oncology"), ["int"], user=user)
+    assert shortlists.filename(shortlist, "csv") == f"shortlist-{shortlist.key}.csv"
+
+
+def _queries(action) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    return len(captured)
+
+
+def test_listing_and_matching_profiles_reads_their_areas_once_not_once_per_profile():
+    request = profiles.save(REQUEST)
+    profiles.save(OFFER)
+    listed_one = _queries(lambda: [profiles.as_dict(p) for p in profiles.search(kind="offer")])
+    matched_one = _queries(lambda: profiles.matching_profiles(request))
+    for n in range(4):
+        profiles.save({**OFFER, "title": f"Oncology offer {n}", "areas": ["oncology", "sterile-injectables"]})
+    listed = [profiles.as_dict(p) for p in profiles.search(kind="offer")]
+    assert len(listed) == 5 and all(p["areas"] for p in listed)
+    assert _queries(lambda: [profiles.as_dict(p) for p in profiles.search(kind="offer")]) == listed_one
+    assert _queries(lambda: profiles.matching_profiles(request)) == matched_one

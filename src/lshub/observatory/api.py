@@ -11,6 +11,8 @@ from datetime import date
 
 from ninja import Field, Router, Schema, Status
 
+from lshub.api.common import reject_unknown_parameters
+from lshub.api.errors import BadRequest
 from lshub.api.schemas import Error
 
 from .models import Indicator, Observation
@@ -94,11 +96,13 @@ def _error(error: Exception, default_field: str = "") -> Status:
 
 
 def _unknown_parameters(request, known: set[str]) -> Status | None:
-    unknown = sorted(set(request.GET) - known)
-    if not unknown:
-        return None
-    known_list = ", ".join(sorted(known)) or "none"
-    return Status(400, {"detail": f"unknown parameter {unknown[0]!r}; known parameters: {known_list}", "field": unknown[0]})
+    """The project's check for misspelt parameters, answered here so the router also works
+    on an API without the project's error handlers."""
+    try:
+        reject_unknown_parameters(request, known)
+    except BadRequest as refused:
+        return Status(400, {"detail": refused.detail, "field": refused.field})
+    return None
 
 
 def _source(source) -> dict | None:

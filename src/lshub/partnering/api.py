@@ -265,7 +265,7 @@ def create_shortlist(request, body: ShortlistIn):
 
 
 @router.get("/partnering/shortlists/{key}", response={200: ShortlistOut, **ERRORS}, summary="One shortlist, by its share key")
-def get_shortlist(request, key: str):
+def get_shortlist(request, key: Text):
     return _shortlist_out(request, _shortlist(key))
 
 
@@ -274,7 +274,7 @@ def get_shortlist(request, key: str):
     response={200: None, **ERRORS},
     summary="A shortlist as CSV, XLSX or a one-page PDF",
 )
-def export_shortlist(request, key: str, fmt: str):
+def export_shortlist(request, key: Text, fmt: Text):
     shortlist = _shortlist(key)
     content, mime = shortlists.export(shortlist, fmt)  # an unknown format is a 400 naming the formats
     response = HttpResponse(content, content_type=mime)

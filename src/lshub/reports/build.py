@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lshub.observatory.services import figures
-from lshub.observatory.services.errors import UnknownGeography, UnknownIndicator
+from lshub.observatory.services.errors import UnknownGeography
 from lshub.observatory.services.geographies import geography
 
 from . import charts, registry_facts
@@ -66,13 +66,12 @@ def _check_region(region: str) -> None:
     A region without organisation records would get counts of zero that mean "not mapped",
     not "none there", so it is refused rather than shown wrong.
     """
-    covered = ", ".join(available_regions()) or "none"
     try:
         place = geography(region)
     except UnknownGeography:
         raise FactsheetError(
             _("unknown region %(region)r: give a NUTS 2 code (fact sheets exist for: %(covered)s)")
-            % {"region": region, "covered": covered}
+            % {"region": region, "covered": _covered()}
         ) from None
     if place.code not in registry_facts.regions_with_records():
         raise FactsheetError(
@@ -80,8 +79,13 @@ def _check_region(region: str) -> None:
                 "no fact sheet for %(region)s (%(name)s): the registry has no organisation seated there "
                 "(fact sheets exist for: %(covered)s)"
             )
-            % {"region": place.code, "name": place.name, "covered": covered}
+            % {"region": place.code, "name": place.name, "covered": _covered()}
         )
+
+
+def _covered() -> str:
+    """The regions with a fact sheet, for an error message."""
+    return ", ".join(available_regions()) or "none"
 
 
 def available_regions() -> list[str]:
@@ -97,15 +101,19 @@ def _lines() -> list[Line]:
 
 
 def _histories(region: str) -> Histories:
-    """Every series the sheet shows, read once, for both the year check and the sheet."""
-    histories: Histories = {}
+    """Every series the sheet shows, read once, for both the year check and the sheet: one
+    read of observations per place (the region, Italy)."""
+    wanted: dict[str, list[str]] = {}  # place -> indicators, in the order of the lines
     for line in _lines():
-        key = (line.indicator, line.geo or region)
-        if key not in histories:
-            try:
-                histories[key] = figures.series(*key)
-            except UnknownIndicator:
-                histories[key] = None  # an indicator the observatory does not define: shown as a gap
+        ids = wanted.setdefault(line.geo or region, [])
+        if line.indicator not in ids:
+            ids.append(line.indicator)
+    defined = figures.indicators_by_id(i for ids in wanted.values() for i in ids)
+    histories: Histories = {}
+    for where, ids in wanted.items():
+        found = figures.series_for(geography(where), [defined[i] for i in ids if i in defined])
+        # An indicator the observatory does not define has no series (None): shown as a gap.
+        histories.update({(i, where): found.get(i) for i in ids})
     return histories
 
 
@@ -165,6 +173,7 @@ class _Builder:
             subtitle=self._subtitle(),
             sections=[overview, *sections],
             footnotes=self.notes.notes,
+            years=_years(self.histories),
         )
 
     def _subtitle(self) -> str:

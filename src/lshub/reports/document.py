@@ -134,6 +134,9 @@ class FactSheet:
     subtitle: str
     sections: list[Section]
     footnotes: list[Footnote]
+    # Years with at least one figure in the series the sheet read, oldest first: the choices
+    # a reader may pick next, without reading every series again.
+    years: list[int] = field(default_factory=list)
 
     def items(self):
         """Every number with its section key, in reading order."""

@@ -33,9 +33,10 @@ def _options(request: HttpRequest) -> dict:
     }
 
 
-def _choices(options: dict) -> dict:
+def _choices(options: dict, years: list[int] | None = None) -> dict:
+    """Regions and years to choose from; `years` come from a built sheet, else they are read."""
     regions = [(code, region_name(code)) for code in available_regions()]
-    return {"regions": regions, "years": available_years(options["region"])}
+    return {"regions": regions, "years": years if years is not None else available_years(options["region"])}
 
 
 def factsheet(request: HttpRequest) -> HttpResponse:
@@ -50,7 +51,7 @@ def factsheet(request: HttpRequest) -> HttpResponse:
         return render(request, "reports/factsheet_page.html", context, status=400)
     query = urlencode({"region": sheet.region, "lang": sheet.lang, **({"year": sheet.year} if sheet.year else {})})
     context.update(
-        _choices(options),
+        _choices(options, sheet.years),
         sheet=sheet,
         article=render_article(sheet),
         downloads=[(fmt, reverse("reports:download", args=[fmt]) + "?" + query) for fmt in FORMATS],

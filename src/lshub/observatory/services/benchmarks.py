@@ -26,13 +26,13 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from ..choices import Aggregation, Direction, Status
+from ..choices import Direction, Status
 from ..models import Geography, Indicator, Observation
 from ..units import unit_label
 from .errors import InvalidQuery
 from .figures import (
     POPULATION, Denominator, Figure, denominator_from, figure_from, latest_population, per_inhabitant,
-    per_inhabitant_unit, plain, preference,
+    per_inhabitant_unit, percent, plain, preference,
 )  # fmt: skip
 from .geographies import HOME_REGION, geography, peer_set
 
@@ -123,7 +123,7 @@ def _values(definitions: list[Indicator], geos: list[Geography]) -> dict[str, di
         current = table[row.indicator_id][row.geo_id].get(row.period)
         if current is None or preference(row) < preference(current):
             table[row.indicator_id][row.geo_id][row.period] = row
-    additive = {d.id for d in definitions if d.aggregation == Aggregation.SUM}
+    additive = {d.id for d in definitions if d.is_additive}
     for indicator_id in additive & set(table):
         for parent, kids in children.items():
             _sum_children(table[indicator_id], parent, kids)
@@ -154,8 +154,8 @@ def _common_year(table: dict[str, dict[int, Observation]], geos: list[Geography]
 
 def _row(definition, year, geos, table, population, basis) -> Row:
     if basis == "auto":
-        basis = "per_inhabitant" if definition.aggregation == Aggregation.SUM else "value"
-    if definition.aggregation != Aggregation.SUM and basis != "value":
+        basis = "per_inhabitant" if definition.is_additive else "value"
+    if not definition.is_additive and basis != "value":
         basis = "value"  # a ratio or a share is already comparable; dividing it again means nothing
     cells = []
     for geo in geos:
@@ -177,7 +177,7 @@ def _comparable(definition, geo, observation, basis, table, population) -> tuple
         national = table.get(geo.country, {}).get(observation.period)
         if national is None or not national.value:
             return None, None, _("no national total")
-        return (observation.value / national.value * 100).quantize(Decimal("0.01")), None, ""
+        return percent(observation.value, national.value), None, ""
     people = latest_population(population.get(geo.code, {}), observation.period)
     if people is None:
         return None, None, _("no denominator")

@@ -12,8 +12,9 @@ from decimal import Decimal
 from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 
+from ..choices import VALUELESS, Status
+from ..units import unit_label
 from .figures import Figure
 
 WIDTH, HEIGHT = 640, 260
@@ -74,7 +75,7 @@ def series_svg(series: list[Figure], title: str) -> SafeString:
     parts.extend(_line(dated, x, y))
     for shown in dated:
         if shown.value is None:
-            label = _("confidential") if shown.status == "confidential" else _("gap")
+            label = _gap_label(shown.status)
             parts.append(
                 f'<g class="gap"><circle cx="{x(shown.period):.1f}" cy="{TOP + plot_h:.1f}" r="5" fill="#fff" stroke="#b00" '
                 f'stroke-dasharray="2 2"/><text x="{x(shown.period):.1f}" y="{HEIGHT - 6}" text-anchor="middle" '
@@ -83,10 +84,16 @@ def series_svg(series: list[Figure], title: str) -> SafeString:
         else:
             parts.append(
                 f'<circle cx="{x(shown.period):.1f}" cy="{y(float(shown.value)):.1f}" r="4" fill="#1f5f8b">'
-                f"<title>{shown.period}: {escape(_label(float(shown.value)))} {escape(shown.unit)}</title></circle>"
+                f"<title>{shown.period}: {escape(_label(float(shown.value)))} {escape(unit_label(shown.unit))}</title></circle>"
             )
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def _gap_label(status: str) -> str:
+    """The words the rest of the site uses for a year without a value: its status's label
+    (confidential, data gap); any other valueless figure is a data gap."""
+    return str(Status(status).label if status in VALUELESS else Status.GAP.label)
 
 
 def _year_labels(years: list[int]) -> list[int]:

@@ -20,7 +20,6 @@ from openpyxl import Workbook
 
 from lshub.registry.services.tabular.columns import safe_cell
 
-from ..choices import Aggregation
 from ..models import Indicator, Observation
 from .benchmarks import Benchmark, Cell
 from .figures import POPULATION, Denominator, Figure, plain
@@ -59,22 +58,23 @@ def observation_rows(rows) -> tuple[list[str], list[list]]:
 
 def figure_rows(shown: list[Figure], definitions: list[Indicator] | None = None) -> tuple[list[str], list[list]]:
     """The region table; `definitions` (the indicators shown) say which figures are additive."""
-    aggregation = _aggregations(shown, definitions)
+    additive = _additive(shown, definitions)
     table = []
     for f in shown:
         table.append([
             f.indicator, f.label, f.unit, f.geo, f.period, f.value, f.status, f.qualifier, f.share_of_national,
             f.share_is_stated, f.change, f.previous_period, f.source_url, f.source_publisher, f.note,
             f.per_inhabitant, f.per_inhabitant_unit, *_population_cells(f.denominator),
-            _why_no_per_inhabitant(f, aggregation.get(f.indicator)),
+            _why_no_per_inhabitant(f, additive.get(f.indicator, False)),
         ])  # fmt: skip
     return FIGURE_COLUMNS, table
 
 
-def _aggregations(shown: list[Figure], definitions: list[Indicator] | None) -> dict[str, str]:
+def _additive(shown: list[Figure], definitions: list[Indicator] | None) -> dict[str, bool]:
+    """indicator -> whether its figures are counts or amounts (the ones divided by the population)."""
     if definitions is None:
         definitions = Indicator.objects.filter(pk__in={f.indicator for f in shown}).only("id", "aggregation")
-    return {d.id: d.aggregation for d in definitions}
+    return {d.id: d.is_additive for d in definitions}
 
 
 def _population_cells(denominator: Denominator | None) -> list:
@@ -84,7 +84,7 @@ def _population_cells(denominator: Denominator | None) -> list:
     return [denominator.value, denominator.period, denominator.source_url, denominator.source_publisher]
 
 
-def _why_no_per_inhabitant(f: Figure, aggregation: str | None) -> str:
+def _why_no_per_inhabitant(f: Figure, additive: bool) -> str:
     """Why the per-inhabitant cells of a region's figure are empty, in the page's words."""
     if f.per_inhabitant is not None:
         return ""
@@ -92,7 +92,7 @@ def _why_no_per_inhabitant(f: Figure, aggregation: str | None) -> str:
         return _("no value")
     if f.indicator == POPULATION:
         return _("the population itself")
-    if aggregation != Aggregation.SUM:
+    if not additive:
         return _("not a count or amount")
     return _("no denominator")
 

@@ -125,27 +125,42 @@ def indicator(indicator_id: str) -> Indicator:
 def figure(indicator_id: str, geo: str = HOME_REGION, year: int | None = None) -> Figure:
     """The figure of the latest year up to `year` (any year when None) that has a value.
 
-    Falls back to the latest valueless row (a recorded gap or confidential cell), then to an
-    undated observation, then to a gap figure carrying the indicator's default source.
+    Falls back to an undated observation with a value, then to the latest valueless row (a
+    recorded gap or confidential cell), then to an undated valueless one, then to a gap figure
+    carrying the indicator's default source.
     """
     definition = indicator(indicator_id)
     return figures_for(geography(geo), [definition], year)[0]
 
 
+def indicators_by_id(ids) -> dict[str, Indicator]:
+    """The definitions of these indicator ids, in one query; an id not defined is left out."""
+    wanted = [i for i in set(ids) if INDICATOR_ID.fullmatch(i or "")]
+    return {d.id: d for d in Indicator.objects.select_related("default_source").filter(pk__in=wanted)}
+
+
 def series(indicator_id: str, geo: str) -> list[Figure]:
     """One figure per year (dated ones in order, undated last), gaps included."""
     definition = indicator(indicator_id)
-    place = geography(geo)
-    own, national = _observations([definition], place)
-    by_period = _best_by_period(own[definition.id])
-    national_by_period = _best_by_period(national[definition.id])
+    return series_for(geography(geo), [definition])[definition.id]
+
+
+def series_for(place: Geography, definitions: list[Indicator]) -> dict[str, list[Figure]]:
+    """The series of several indicators for one geography (see series), their observations read
+    in one query: indicator id -> figures."""
+    own, national = _observations(definitions, place)
     people = _best_by_period(own[POPULATION])
-    periods = sorted(p for p in by_period if p is not None) + ([None] if None in by_period else [])
-    return [figure_from(definition, place, by_period[p], by_period, national_by_period, people) for p in periods]
+    found = {}
+    for definition in definitions:
+        by_period = _best_by_period(own[definition.id])
+        national_by_period = _best_by_period(national[definition.id])
+        periods = sorted(p for p in by_period if p is not None) + ([None] if None in by_period else [])
+        found[definition.id] = [figure_from(definition, place, by_period[p], by_period, national_by_period, people) for p in periods]
+    return found
 
 
 def figures_for(place: Geography, definitions: list[Indicator], year: int | None = None) -> list[Figure]:
-    """Figures of several indicators for one geography in two queries (for tables)."""
+    """Figures of several indicators for one geography, their observations read in one query (for tables)."""
     own, national = _observations(definitions, place)
     people = _best_by_period(own[POPULATION])
     result = []
@@ -160,7 +175,8 @@ def figures_for(place: Geography, definitions: list[Indicator], year: int | None
     return result
 
 
-def gap_figure(definition: Indicator, place: Geography, year: int | None = None, note: str = "") -> Figure:
+def gap_figure(definition: Indicator, place: Geography, year: int | None = None) -> Figure:
+    """A figure nobody recorded: no value, status gap, the indicator's default source."""
     source = definition.default_source
     return Figure(
         indicator=definition.id,
@@ -173,7 +189,7 @@ def gap_figure(definition: Indicator, place: Geography, year: int | None = None,
         source_url=source.url if source else "",
         source_publisher=source.publisher if source else "",
         retrieved=source.retrieved if source else None,
-        note=note,
+        note="",
         share_of_national=None,
         change=None,
         geo_name=place.name,
@@ -261,7 +277,7 @@ def _share(definition: Indicator, row: Observation, national_by_period) -> tuple
         return None, False
     if definition.aggregation == Aggregation.SHARE:
         return plain(row.value), False
-    if definition.aggregation == Aggregation.SUM:
+    if definition.is_additive:
         national = national_by_period.get(row.period) if row.period is not None else None
         if national is not None and national.value:
             return percent(row.value, national.value), False
@@ -301,7 +317,7 @@ def denominator_from(row: Observation) -> Denominator:
 
 def _per_inhabitant(definition: Indicator, row: Observation, people) -> tuple[Decimal | None, str, Denominator | None]:
     """Only additive values are divided by the population; ratios and shares already are comparable."""
-    if definition.aggregation != Aggregation.SUM or definition.id == POPULATION or row.value is None:
+    if not definition.is_additive or definition.id == POPULATION or row.value is None:
         return None, "", None
     population = latest_population(people, row.period)
     if population is None:

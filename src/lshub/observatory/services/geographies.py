@@ -22,11 +22,6 @@ def geography(code: str) -> Geography:
     return found
 
 
-def national(geo: Geography) -> str:
-    """The code of the country a geography belongs to (its NUTS level 0)."""
-    return geo.country
-
-
 def peer_set(slug: str) -> PeerSet:
     found = PeerSet.objects.filter(slug=slug).first() if SLUG.fullmatch(slug or "") else None
     if found is None:

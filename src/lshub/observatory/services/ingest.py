@@ -29,7 +29,9 @@ from ..models import Geography, Observation
 from . import bulk
 from .definitions import GEO_CODE
 
-KEY = ["indicator", "geo", "period", "source"]
+# What identifies an observation, as join columns: "_period" is the period with -1 for
+# undated observations (see _keyed), since a missing value never matches in a join.
+KEY = ["indicator", "geo", "_period", "source"]
 COMPARED = ["value", "status", "flags", "qualifier", "stated_share", "note"]
 ON_CONFLICT = ("error", "keep", "replace")
 MAX_LISTED = 20
@@ -103,7 +105,8 @@ def apply(
     create_geographies: bool = False,
     skip_unknown_geographies: bool = False,
 ) -> IngestReport:
-    """Check a normalised table (columns KEY + COMPARED + line) and write it atomically."""
+    """Check a normalised table (columns indicator, geo, period, source + COMPARED + line) and
+    write it atomically."""
     if on_conflict not in ON_CONFLICT:
         raise ValueError(f"on_conflict must be one of {ON_CONFLICT}")
     report.dry_run = dry_run
@@ -171,25 +174,24 @@ def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _duplicates_in_file(frame, report) -> pd.DataFrame:
     keyed = _keyed(frame)
-    join = ["indicator", "geo", "_period", "source"]
-    repeated = keyed.duplicated(join, keep=False)
+    repeated = keyed.duplicated(KEY, keep=False)
     if not repeated.any():
         return frame
     groups = keyed.loc[repeated]
-    distinct = groups.drop_duplicates([*join, *COMPARED])
-    clashing = distinct.loc[distinct.duplicated(join, keep=False)]
-    for _, rows in list(clashing.groupby(join, sort=False))[:MAX_LISTED]:
+    distinct = groups.drop_duplicates([*KEY, *COMPARED])
+    clashing = distinct.loc[distinct.duplicated(KEY, keep=False)]
+    for _, rows in list(clashing.groupby(KEY, sort=False))[:MAX_LISTED]:
         first = rows.iloc[0]
         values = "; ".join(f"line {r.line}: {_shown(r.value)} {r.status}" for r in rows.itertuples())
         report.conflicts.append(f"{first.indicator} {first.geo} {_period(first.period)}: the file gives different values ({values})")
-    clash_count = clashing.drop_duplicates(join).shape[0]
+    clash_count = clashing.drop_duplicates(KEY).shape[0]
     if clash_count:
         report.conflict_count += clash_count
         report.error(f"{clash_count} observations appear more than once in the file with different values")
-    same = int(repeated.sum()) - len(groups.drop_duplicates(join))
+    same = int(repeated.sum()) - len(groups.drop_duplicates(KEY))
     if same and not clash_count:
         report.warnings.append(f"{same} observations repeated identically in the file were loaded once")
-    return frame.loc[~keyed.duplicated(join, keep="first")]
+    return frame.loc[~keyed.duplicated(KEY, keep="first")]
 
 
 def _existing(frame: pd.DataFrame) -> pd.DataFrame:
@@ -206,9 +208,8 @@ def _against_database(frame, report, on_conflict) -> tuple[pd.DataFrame, pd.Data
     stored = _existing(frame)
     if stored.empty:
         return frame, frame.iloc[0:0]
-    join = ["indicator", "geo", "_period", "source"]
     merged = _keyed(frame).merge(
-        _keyed(stored).drop(columns=["period"]), on=join, how="left", suffixes=("", "_stored"), indicator="_match"
+        _keyed(stored).drop(columns=["period"]), on=KEY, how="left", suffixes=("", "_stored"), indicator="_match"
     )
     found = merged["_match"] == "both"
     differs = found & ~_same(merged)

@@ -138,6 +138,11 @@ def save(data: dict, *, profile: PartneringProfile | None = None, user=None) -> 
     return profile
 
 
+def _area_codes(profile: PartneringProfile) -> list[str]:
+    # Through .all(), so a prefetch_related("areas") is used instead of a query per profile.
+    return [area.code for area in profile.areas.all()]
+
+
 def as_dict(profile: PartneringProfile) -> dict:
     return {
         "id": profile.pk,
@@ -146,7 +151,7 @@ def as_dict(profile: PartneringProfile) -> dict:
         "title": profile.title,
         "text": profile.text,
         "partner_types": profile.partner_types,
-        "areas": sorted(profile.areas.values_list("code", flat=True)),
+        "areas": sorted(_area_codes(profile)),
         "capabilities": profile.capabilities,
         "region": profile.region,
         "province": profile.province,
@@ -162,7 +167,7 @@ def as_dict(profile: PartneringProfile) -> dict:
 
 
 def _record(profile: PartneringProfile) -> Record:
-    areas = {code: False for code in profile.areas.values_list("code", flat=True)}
+    areas = {code: False for code in _area_codes(profile)}
     return Record(
         id=profile.pk,
         slug=str(profile.pk),
@@ -204,7 +209,7 @@ def request_for(profile: PartneringProfile, limit: int = 10) -> MatchRequest:
     return MatchRequest(
         text=words[: 2000],
         types=list(profile.partner_types),
-        areas=list(profile.areas.values_list("code", flat=True)),
+        areas=_area_codes(profile),
         provinces=[profile.province] if profile.province else [],
         region=profile.region,
         limit=limit,
@@ -233,7 +238,7 @@ def matching_profiles(profile: PartneringProfile, limit: int = 10) -> list[Profi
     labels = {s.code: s.label for s in Specialisation.objects.filter(code__in=wanted)}
     found = []
     for offer in others:
-        shared = sorted(wanted & set(offer.areas.values_list("code", flat=True)))
+        shared = sorted(wanted & set(_area_codes(offer)))
         same_kind = offer.cooperation == profile.cooperation
         score = 0.6 * text.get(offer.pk, 0.0) / best + 0.3 * (len(shared) / len(wanted) if wanted else 0) + 0.1 * same_kind
         if score <= 0.1 and not text.get(offer.pk):

@@ -4,6 +4,7 @@ exported for the delegation as CSV, XLSX or a one-page PDF."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 
 from django.db import transaction
@@ -21,6 +22,8 @@ from .profiles import InvalidProfile
 
 MAX_ENTRIES = 50
 EXPORT_FORMATS = ("csv", "xlsx", "pdf")
+# How deep the ranking goes when saving: chosen organisations found in it keep their score.
+RANKED_FOR_SCORES = 100
 
 
 @transaction.atomic
@@ -40,7 +43,8 @@ def save(title: str, request: MatchRequest, chosen: list[str], *, user=None, pro
     missing = [k for k in chosen if k not in known]
     if missing:
         raise InvalidProfile(_("organisations: no organisation with key %(key)r") % {"key": missing[0]})
-    request.limit = 100
+    # Rank on a copy: the caller's request keeps its own limit (and its own lists).
+    request = dataclasses.replace(request, limit=RANKED_FOR_SCORES)
     ranked = {c.organisation.slug: c for c in match(request).candidates}
     shortlist = Shortlist.objects.create(
         title=title,
@@ -136,8 +140,9 @@ def export_pdf(shortlist: Shortlist, *, base_url: str = "") -> bytes:
 
 
 def filename(shortlist: Shortlist, fmt: str) -> str:
-    """The download's file name: the title as a slug, else the shortlist's number."""
-    return f"{slugify(shortlist.title) or f'shortlist-{shortlist.pk}'}.{fmt}"
+    """The download's file name: the title as a slug, else the shortlist's share key (never its
+    number, which would let shortlists be found by counting)."""
+    return f"{slugify(shortlist.title) or f'shortlist-{shortlist.key}'}.{fmt}"
 
 
 def export(shortlist: Shortlist, fmt: str) -> tuple[bytes, str]:
